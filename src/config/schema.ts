@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+/** Names that end up in labels: short, printable, no URL characters. */
+export const LabelName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'must be 1-63 letters, digits, "_", "." or "-"');
+
+/** A 20-byte hex address, normalised to lowercase. */
+export const Address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address')
+  .transform((s) => s.toLowerCase());
+
+const Url = z
+  .string()
+  .refine((s) => /^https?:\/\//.test(s) && URL.canParse(s), 'must be an http(s) URL');
+
+/** Timing fields shared by the global defaults and each probe. */
+const Timing = {
+  intervalMs: z.number().int().min(100).max(3_600_000).optional(),
+  timeoutMs: z.number().int().min(10).max(600_000).optional(),
+};
+
+/** Process-wide settings; defaults suit a QBFT chain with a 2 s block period. */
+export const GlobalSchema = z.strictObject({
+  /** Expected eth_chainId. */
+  chainId: z.number().int().positive().default(138),
+  /** Configured QBFT block period (genesis blockperiodseconds). */
+  blockPeriodSeconds: z.number().positive().max(3600).default(2),
+  /** Vantage point, added as a `location` label to every series. */
+  location: LabelName.default('default'),
+  /** host:port of the HTTP server (metrics, health, status). */
+  listen: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, 'must be host:port')
+    .default('0.0.0.0:9488'),
+  /** Most probe runs in flight at once, across all probes. */
+  concurrency: z.number().int().min(1).max(10_000).default(64),
+  /** Default interval between runs of each probe task. */
+  intervalMs: z.number().int().min(100).max(3_600_000).default(5000),
+  /** Default hard timeout of one run. */
+  timeoutMs: z.number().int().min(10).max(600_000).default(3000),
+  /** Fraction of the interval by which start times are spread at random. */
+  jitter: z.number().min(0).max(0.5).default(0.1),
+  /** Largest JSON-RPC response body read, in bytes; larger ones fail as body_too_large. */
+  maxResponseBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
+  /** Base URL of the runbook the status page links to. */
+  runbookUrl: z.string().min(1).default('/docs/runbook.md'),
+  /** Base URL of Grafana for dashboard links on the status page (optional). */
+  grafanaUrl: z.string().optional(),
+});
+
+/** A JSON-RPC endpoint: a Besu node, an RPC node or a gateway in front of them. */
+export const EndpointSchema = z.strictObject({
+  /** Label value identifying the endpoint; the URL itself never leaves the process. */
+  name: LabelName,
+  /** JSON-RPC URL. Supports ${ENV} substitution for credentials. */
+  url: Url,
+  /** What sits there: decides which probes apply by default. */
+  role: z.enum(['gateway', 'rpc', 'validator']).default('rpc'),
+  /** Besu's /liveness and /readiness are served on the same origin. */
+  besu: z.boolean().default(true),
+  /** Reachable from outside (used by the security probes). */
+  public: z.boolean().default(false),
+  /** The validator address whose node this is, to join chain and node metrics. */
+  validatorAddress: Address.optional(),
+  /** Extra request headers (e.g. Authorization). Values are treated as secrets. */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Keep-alive connections kept per endpoint. */
+  maxConnections: z.number().int().min(1).max(64).default(4),
+});
+
+/** Fields every probe has, whatever its kind. */
+export const ProbeCommonSchema = z.strictObject({
+  name: LabelName,
+  kind: z.string(),
+  ...Timing,
+  /** Endpoint names to probe; default: every endpoint the kind applies to. */
+  endpoints: z.array(LabelName).optional(),
+  enabled: z.boolean().default(true),
+});
+
+export type GlobalConfig = z.output<typeof GlobalSchema>;
+export type EndpointConfig = z.output<typeof EndpointSchema>;
+/** Common probe fields after defaults; interval and timeout resolved from `global`. */
+export type ProbeCommon = Omit<z.output<typeof ProbeCommonSchema>, 'intervalMs' | 'timeoutMs'> & {
+  intervalMs: number;
+  timeoutMs: number;
+};

@@ -1,0 +1,47 @@
+/**
+ * The closed set of failure classes. A class is the only part of a failure that ever becomes a
+ * metric label, so the set is small, fixed and never built from text an endpoint controls.
+ */
+export const ERROR_CLASSES = [
+  // Transport
+  'timeout',
+  'connection_refused',
+  'connection_reset',
+  'dns',
+  'tls',
+  'network',
+  'http_redirect',
+  'http_4xx',
+  'http_5xx',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'rate_limited',
+  'body_too_large',
+  // JSON-RPC
+  'invalid_json',
+  'invalid_response',
+  'rpc_error',
+  'method_unavailable',
+  'null_result',
+  'bad_response',
+  'chain_id_mismatch',
+  // Consensus data
+  'bad_extra_data',
+  'bad_header',
+  'hash_mismatch',
+  // Contracts
+  'reverted',
+  // Probe itself
+  'config',
+  'aborted',
+  'internal',
+] as const;
+
+/** One failure class; see ERROR_CLASSES. */
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+/** True when `value` names a known failure class. */
+export function isErrorClass(value: string): value is ErrorClass {
+  return (ERROR_CLASSES as readonly string[]).includes(value);
+}

@@ -1,0 +1,33 @@
+import { pino, type Logger, type LevelWithSilent } from 'pino';
+
+/** Log levels accepted by --log-level. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Options of the root logger. */
+export interface LoggerOptions {
+  level: LevelWithSilent;
+  /** Human-readable output (pino-pretty) instead of JSON lines. */
+  pretty?: boolean;
+  /** Applied to every message and string field before it is written. */
+  scrub?: (text: string) => string;
+}
+
+/**
+ * The one root logger. JSON lines by default; pretty when asked (or on a terminal). Every
+ * record passes through `scrub`, so a credential that slipped into an error message is masked.
+ */
+export function createLogger(opts: LoggerOptions): Logger {
+  const scrub = opts.scrub ?? ((t: string) => t);
+  return pino({
+    level: opts.level,
+    base: { app: 'chainprobe' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    hooks: {
+      streamWrite: (line) => scrub(line),
+    },
+    transport: opts.pretty
+      ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } }
+      : undefined,
+  });
+}

@@ -1,0 +1,106 @@
+import { RpcError } from '../../rpc/errors.js';
+import { parseData, parseSafeQuantity } from '../../rpc/hex.js';
+
+/** The fields of a head block the block probe needs. */
+export interface Head {
+  number: number;
+  hash: string;
+  parentHash: string;
+  /** Block timestamp, seconds. */
+  timestamp: number;
+}
+
+/** What chainprobe remembers of an endpoint's head between runs. */
+export interface HeadState {
+  head: Head;
+  /** Wall time (ms) when this head was first seen. */
+  seenAt: number;
+}
+
+/** The verdict of one observation of an endpoint's head. */
+export interface HeadVerdict {
+  state: HeadState;
+  /** Blocks the head moved since the last run (negative: it went backwards). */
+  advancedBy: number;
+  /** Inter-block intervals (seconds) learned from this observation. */
+  intervals: number[];
+  /** Seconds since the head last changed, as seen by chainprobe. */
+  unchangedSeconds: number;
+  /** Head age: now minus the head's timestamp, seconds (negative if it is in the future). */
+  ageSeconds: number;
+}
+
+/** Decodes an eth_getBlockByNumber result; a null block is a null_result failure. */
+export function decodeHead(raw: unknown): Head {
+  if (raw === null || raw === undefined)
+    throw new RpcError('null_result', 'the node returned no block');
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new RpcError('bad_response', 'block is not an object');
+  }
+  const b = raw as Record<string, unknown>;
+  return {
+    number: parseSafeQuantity(b.number, 'block.number'),
+    hash: parseData(b.hash, 'block.hash', 32),
+    parentHash: parseData(b.parentHash, 'block.parentHash', 32),
+    timestamp: parseSafeQuantity(b.timestamp, 'block.timestamp'),
+  };
+}
+
+/**
+ * Judges a newly observed head against the previous one. Intervals come from block timestamps:
+ * exact when the head moved by one block, the mean per block when it moved by several.
+ */
+export function judgeHead(prev: HeadState | undefined, head: Head, nowMs: number): HeadVerdict {
+  const ageSeconds = nowMs / 1000 - head.timestamp;
+  if (!prev || prev.head.hash === head.hash) {
+    const seenAt = prev?.seenAt ?? nowMs;
+    return {
+      state: { head, seenAt },
+      advancedBy: 0,
+      intervals: [],
+      unchangedSeconds: (nowMs - seenAt) / 1000,
+      ageSeconds,
+    };
+  }
+  const advancedBy = head.number - prev.head.number;
+  const intervals: number[] = [];
+  if (advancedBy > 0) {
+    const mean = (head.timestamp - prev.head.timestamp) / advancedBy;
+    // Limitation: after several blocks in one interval only their mean is known here; the
+    // validators probe, which walks every block, sees each interval exactly.
+    for (let i = 0; i < Math.min(advancedBy, 100); i++) intervals.push(Math.max(0, mean));
+  }
+  return { state: { head, seenAt: nowMs }, advancedBy, intervals, unchangedSeconds: 0, ageSeconds };
+}
+
+/** Height spread across endpoints: the highest head and how far each endpoint is behind it. */
+export function judgeSpread(heights: ReadonlyMap<string, number>): {
+  max: number;
+  spread: number;
+  behind: Map<string, number>;
+} {
+  const values = [...heights.values()];
+  if (values.length === 0) return { max: 0, spread: 0, behind: new Map() };
+  const max = Math.max(...values);
+  const min = Math.min(...values);
+  const behind = new Map([...heights].map(([name, h]) => [name, max - h]));
+  return { max, spread: max - min, behind };
+}
+
+/**
+ * Hash agreement at one height: the hash most endpoints report wins (ties: the lexically
+ * smallest, so the verdict is stable); each endpoint agrees or not. Null means no answer.
+ */
+export function judgeAgreement(hashes: ReadonlyMap<string, string>): Map<string, boolean> {
+  const counts = new Map<string, number>();
+  for (const h of hashes.values()) counts.set(h, (counts.get(h) ?? 0) + 1);
+  let best = '';
+  let bestCount = 0;
+  for (const [h, c] of [...counts].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (c > bestCount) {
+      best = h;
+      bestCount = c;
+    }
+  }
+  return new Map([...hashes].map(([name, h]) => [name, h === best]));
+}
