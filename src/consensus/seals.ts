@@ -1,5 +1,5 @@
 import { concat, recoverAddress, Signature, SigningKey, toBeHex } from 'ethers';
-import { toConsensusError } from './errors.js';
+import { ConsensusError, toConsensusError } from './errors.js';
 import { isSealWellFormed } from './extra-data.js';
 import { quorumSize } from './proposer.js';
 
@@ -59,18 +59,20 @@ function recoverOne(digest: string, seal: string): string | null {
 
 /** Signs a commit-seal digest like Besu: 65 bytes r ‖ s ‖ recId (0/1), low s, RFC 6979. */
 export function signCommitSeal(digest: string, privateKey: string): string {
-  let key: SigningKey;
-  try {
-    key = new SigningKey(privateKey);
-  } catch (err) {
-    throw toConsensusError(err, 'bad-key', 'private key is not 32 bytes of hex');
+  if (typeof digest !== 'string' || !DIGEST.test(digest)) {
+    throw new ConsensusError('bad-digest', 'digest is not 32 bytes of hex');
+  }
+  const isKeyHex = typeof privateKey === 'string' && DIGEST.test(privateKey);
+  const k = isKeyHex ? BigInt(privateKey) : 0n;
+  if (k < 1n || k >= SECP256K1_N) {
+    throw new ConsensusError('bad-key', 'private key is not a secp256k1 scalar (32 bytes of hex)');
   }
 
   try {
-    const sig = key.sign(digest);
+    const sig = new SigningKey(privateKey).sign(digest);
     return concat([sig.r, sig.s, sig.yParity === 1 ? '0x01' : '0x00']);
   } catch (err) {
-    throw toConsensusError(err, 'bad-digest', 'digest is not 32 bytes of hex');
+    throw toConsensusError(err, 'bad-key', 'signing the commit digest failed');
   }
 }
 
