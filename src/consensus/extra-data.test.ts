@@ -591,7 +591,28 @@ describe('decodeExtraData fuzzing', () => {
       fc.array(tie('node'), { maxLength: 6 }),
     ),
   })).node;
+  // Near-valid structures reach the per-field rules that random bytes rarely get to.
+  const hexOf = (min: number, max: number): fc.Arbitrary<string> =>
+    fc
+      .uint8Array({ minLength: min, maxLength: max })
+      .map((b) => `0x${Buffer.from(b).toString('hex')}`);
+  const seal = fc
+    .tuple(hexOf(64, 64), fc.constantFrom('00', '01', '02'))
+    .map(([rs, v]) => `${rs}${v}`);
+  const nearValid = fc
+    .tuple(
+      hexOf(0, 33),
+      fc.array(hexOf(19, 21), { maxLength: 5 }),
+      fc.constantFrom<Rlp>('0x', [], [A1, '0xff'], [A1, '0x'], [A1, '0x00'], [A1, '0x01'], [A1]),
+      fc.oneof(hexOf(0, 5), fc.constant<Rlp>([])),
+      fc.array(fc.oneof(seal, hexOf(64, 66)), { maxLength: 4 }),
+      fc.array(hexOf(0, 3), { maxLength: 2 }),
+    )
+    .map(([vanity, vals, vote, round, seals, tail]) =>
+      encodeRlp([vanity, vals, vote, round, seals, ...tail]),
+    );
   const inputs = fc.oneof(
+    nearValid,
     fc.string(),
     fc.uint8Array({ maxLength: 200 }).map((b) => `0x${Buffer.from(b).toString('hex')}`),
     mutated,
