@@ -1,0 +1,172 @@
+import { bftBlockHash, commitDigest } from '../consensus/header.js';
+import { encodeExtraData, type BftExtraData } from '../consensus/extra-data.js';
+import { signCommitSeal } from '../consensus/seals.js';
+import type { DevKey } from './keys.js';
+import { isJsonObject, type Json, type JsonObject } from './jsonrpc.js';
+
+/** Besu's BFT mixHash constant ("...ctical byzantine fault tolerance"). */
+export const BFT_MIX_HASH = '0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365';
+
+const ZERO_VANITY = `0x${'00'.repeat(32)}`;
+const ZERO_ADDRESS = `0x${'00'.repeat(20)}`;
+
+/** One block as the devnet serves it: Besu's QBFT header over anvil's body. */
+export interface BftBlockRecord {
+  number: number;
+  /** Hash anvil knows the block by. */
+  anvilHash: string;
+  /** Besu's BFT on-chain hash (round and seals excluded). */
+  hash: string;
+  parentHash: string;
+  miner: string;
+  round: number;
+  timestamp: number;
+  /** Addresses whose commit seals the block carries, in seal order. */
+  signers: string[];
+  /** The header fields that replace anvil's when serving (hash, parentHash, extraData...). */
+  header: JsonObject;
+}
+
+/** What sealing a block needs besides anvil's block. */
+export interface SealInput {
+  /** The BFT hash of the parent as served (canonical or side branch). */
+  parentHash: string;
+  validators: string[];
+  round: number;
+  /** Keys of the validators whose COMMIT arrived first, in arrival order. */
+  sealers: DevKey[];
+  /** Replaces anvil's timestamp (side branches only). */
+  timestamp?: number;
+}
+
+// Anvil reports blob fields even under London; a London Besu header has none.
+const DROPPED_FIELDS = ['blobGasUsed', 'excessBlobGas', 'withdrawalsRoot', 'withdrawals'];
+
+/** Rewrites anvil's header into Besu's BFT form and seals it; pure apart from signing. */
+export function sealBlock(anvilBlock: JsonObject, input: SealInput): BftBlockRecord {
+  const number = Number(anvilBlock.number);
+  const timestamp = input.timestamp ?? Number(anvilBlock.timestamp);
+  const extra: BftExtraData = {
+    vanity: ZERO_VANITY,
+    validators: input.validators,
+    vote: null,
+    round: input.round,
+    seals: [],
+  };
+  const header = baseHeader(anvilBlock, {
+    parentHash: input.parentHash,
+    timestamp,
+    extraData: encodeExtraData(extra, 'qbft', 'commit'),
+  });
+
+  const digest = commitDigest(header, 'qbft');
+  const seals = input.sealers.map((key) => signCommitSeal(digest, key.privateKey));
+  header.extraData = encodeExtraData({ ...extra, seals }, 'qbft', 'full');
+  header.hash = bftBlockHash(header, 'qbft');
+
+  return {
+    number,
+    anvilHash: String(anvilBlock.hash),
+    hash: String(header.hash),
+    parentHash: input.parentHash,
+    miner: String(anvilBlock.miner).toLowerCase(),
+    round: input.round,
+    timestamp,
+    signers: input.sealers.map((key) => key.address),
+    header,
+  };
+}
+
+/** Rewrites anvil's genesis into a QBFT genesis: [zero vanity, validators, c0, 80, c0]. */
+export function sealGenesis(anvilGenesis: JsonObject, validators: string[]): BftBlockRecord {
+  const extra: BftExtraData = { vanity: ZERO_VANITY, validators, vote: null, round: 0, seals: [] };
+  const header = baseHeader(anvilGenesis, {
+    parentHash: `0x${'00'.repeat(32)}`,
+    timestamp: Number(anvilGenesis.timestamp),
+    extraData: encodeExtraData(extra, 'qbft', 'full'),
+  });
+  header.miner = ZERO_ADDRESS;
+  // Genesis hashes its extraData unchanged (BftBlockHashing.serializeHeader).
+  header.hash = bftBlockHash(header, 'qbft');
+  return {
+    number: 0,
+    anvilHash: String(anvilGenesis.hash),
+    hash: String(header.hash),
+    parentHash: String(header.parentHash),
+    miner: ZERO_ADDRESS,
+    round: 0,
+    timestamp: Number(anvilGenesis.timestamp),
+    signers: [],
+    header,
+  };
+}
+
+function baseHeader(
+  anvilBlock: JsonObject,
+  over: { parentHash: string; timestamp: number; extraData: string },
+): JsonObject {
+  const header: JsonObject = {};
+  for (const [key, value] of Object.entries(anvilBlock)) {
+    if (key === 'transactions' || key === 'uncles' || DROPPED_FIELDS.includes(key)) continue;
+    header[key] = value;
+  }
+  const number = Number(anvilBlock.number);
+  header.parentHash = over.parentHash;
+  header.miner = String(anvilBlock.miner).toLowerCase();
+  header.timestamp = `0x${over.timestamp.toString(16)}`;
+  header.extraData = over.extraData;
+  header.mixHash = BFT_MIX_HASH;
+  header.difficulty = '0x1';
+  header.nonce = '0x0000000000000000';
+  header.totalDifficulty = `0x${(number + 1).toString(16)}`;
+  return header;
+}
+
+/** Serves anvil's block under `record`'s header, rewriting each transaction's blockHash. */
+export function serveBlock(anvilBlock: JsonObject, record: BftBlockRecord): JsonObject {
+  const served: JsonObject = { ...record.header };
+  const transactions = anvilBlock.transactions;
+  served.transactions = Array.isArray(transactions)
+    ? transactions.map((tx: Json) => (isJsonObject(tx) ? { ...tx, blockHash: record.hash } : tx))
+    : [];
+  served.uncles = [];
+  served.size = anvilBlock.size ?? '0x0';
+  return served;
+}
+
+/** The canonical chain of sealed blocks, with anvil-hash <-> BFT-hash lookups. */
+export class BftChain {
+  private readonly records: BftBlockRecord[] = [];
+  private readonly numberByHash = new Map<string, number>();
+  private readonly numberByAnvilHash = new Map<string, number>();
+
+  /** Appends the next block; its number must follow the head. */
+  append(record: BftBlockRecord): void {
+    if (record.number !== this.records.length) {
+      throw new Error(`block ${record.number} does not follow head ${this.records.length - 1}`);
+    }
+    this.records.push(record);
+    this.numberByHash.set(record.hash, record.number);
+    this.numberByAnvilHash.set(record.anvilHash, record.number);
+  }
+
+  /** Number of the head block (-1 before genesis). */
+  head(): number {
+    return this.records.length - 1;
+  }
+
+  /** The record at `number`, if sealed. */
+  at(number: number): BftBlockRecord | undefined {
+    return this.records[number];
+  }
+
+  /** Number of the block with BFT hash `hash`. */
+  numberOfHash(hash: string): number | undefined {
+    return this.numberByHash.get(hash.toLowerCase());
+  }
+
+  /** Number of the block anvil knows as `anvilHash`. */
+  numberOfAnvilHash(anvilHash: string): number | undefined {
+    return this.numberByAnvilHash.get(anvilHash.toLowerCase());
+  }
+}

@@ -1,0 +1,77 @@
+import { readBody, type RequestHandler } from './http-endpoint.js';
+
+/** The gateway's fault knob: answer `status` to a fraction `rate` of requests. */
+export interface GatewayFaults {
+  error(): { status: number; rate: number } | undefined;
+}
+
+/** Options of the gateway in front of the RPC nodes. */
+export interface GatewayOptions {
+  backends: string[];
+  faults: GatewayFaults;
+  /** Backend timeout before a 502, ms (Application Gateway default is 20 s; 10 s here). */
+  backendTimeoutMs?: number;
+  random?: () => number;
+}
+
+/**
+ * A round-robin reverse proxy like an Application Gateway: a backend that refuses connections
+ * is skipped for the next one; when none answers, or one times out, the client gets 502.
+ */
+export function createGatewayHandler(opts: GatewayOptions): RequestHandler {
+  let next = 0;
+  const random = opts.random ?? Math.random;
+
+  return async (req, res) => {
+    const error = opts.faults.error();
+    if (error && random() < error.rate) {
+      res.writeHead(error.status, { 'content-type': 'text/html' });
+      res.end(`<html><body><h1>${error.status} ${statusText(error.status)}</h1></body></html>`);
+      return;
+    }
+    const body = req.method === 'POST' ? await readBody(req) : undefined;
+    const start = next++ % opts.backends.length;
+    for (let i = 0; i < opts.backends.length; i++) {
+      const backend = opts.backends[(start + i) % opts.backends.length] as string;
+      const outcome = await forward(backend, req.method ?? 'GET', req.url ?? '/', body, opts);
+      if (outcome === 'refused') continue;
+      if (outcome === 'timeout') break;
+      res.writeHead(outcome.status, { 'content-type': outcome.contentType });
+      res.end(outcome.body);
+      return;
+    }
+    res.writeHead(502, { 'content-type': 'text/html' });
+    res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+  };
+}
+
+function statusText(status: number): string {
+  return status === 503 ? 'Service Temporarily Unavailable' : 'Bad Gateway';
+}
+
+type Outcome = 'refused' | 'timeout' | { status: number; contentType: string; body: string };
+
+async function forward(
+  backend: string,
+  method: string,
+  path: string,
+  body: string | undefined,
+  opts: GatewayOptions,
+): Promise<Outcome> {
+  try {
+    const response = await fetch(new URL(path, backend), {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(opts.backendTimeoutMs ?? 10_000),
+    });
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? 'application/json',
+      body: await response.text(),
+    };
+  } catch (err) {
+    const name = err instanceof Error ? err.name : '';
+    return name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'refused';
+  }
+}

@@ -1,0 +1,29 @@
+/** A signed transaction kept in the pool but never mined (the stuck-transaction fault). */
+export interface HeldTransaction {
+  hash: string;
+  raw: string;
+}
+
+/**
+ * Transactions the block producer must leave unmined: it drops them from anvil's pool before
+ * each block and re-submits them after, so pending nonce stays above latest, as with an
+ * underpriced transaction stuck in Besu's pool.
+ */
+export class TxHold {
+  private readonly held = new Map<string, HeldTransaction>();
+
+  /** Holds `tx` until release(). */
+  hold(tx: HeldTransaction): void {
+    this.held.set(tx.hash, tx);
+  }
+
+  /** Lets every held transaction be mined with the next block. */
+  release(): void {
+    this.held.clear();
+  }
+
+  /** The held transactions. */
+  entries(): HeldTransaction[] {
+    return [...this.held.values()];
+  }
+}
