@@ -1,14 +1,10 @@
 import { computeAddress, keccak256, toUtf8Bytes } from 'ethers';
 import { pathToFileURL } from 'node:url';
-import { decodeExtraData, encodeExtraData, type BftExtraData } from './extra-data.js';
-import {
-  commitDigestOfFields,
-  EXTRA_DATA_INDEX,
-  headerFieldsFromBlock,
-  type RawBlock,
-} from './header.js';
+import { judgeBlockSeals } from './block-seals.js';
+import { encodeExtraData, type BftExtraData } from './extra-data.js';
+import { commitDigestOfFields, headerFieldsFromBlock, type RawBlock } from './header.js';
 import { quorumSize, selectProposer, sortValidators } from './proposer.js';
-import { judgeSeals, recoverSigners, signCommitSeal } from './seals.js';
+import { signCommitSeal } from './seals.js';
 
 /** Result of benchDecode: throughput and CPU cost of the full per-block consensus check. */
 export interface BenchDecodeResult {
@@ -46,10 +42,7 @@ export async function benchDecode(
 // The work a prober does per block; throws if the synthetic block does not verify, so the
 // benchmark cannot silently measure a broken path.
 function checkBlock(raw: RawBlock): void {
-  const fields = headerFieldsFromBlock(raw);
-  const { consensus, extra } = decodeExtraData(fields[EXTRA_DATA_INDEX] ?? '', 'auto');
-  const digest = commitDigestOfFields(fields, extra, consensus);
-  const verdict = judgeSeals(extra.validators, recoverSigners(digest, extra.seals));
+  const { verdict } = judgeBlockSeals(raw);
   if (!verdict.valid) throw new Error(`synthetic block ${String(raw['number'])} failed to verify`);
 }
 
