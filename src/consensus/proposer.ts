@@ -1,6 +1,6 @@
 import { ConsensusError } from './errors.js';
 
-/** Commit seals needed for N validators: ceil(2N/3) (BftHelpers.calculateRequiredValidatorQuorum). */
+/** Commit seals needed for N validators: ceil(2N/3) (Besu calculateRequiredValidatorQuorum). */
 export function quorumSize(n: number): number {
   checkCount(n);
   return Math.floor((2 * n + 2) / 3);
