@@ -1,0 +1,152 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { startDevnet, type Devnet } from './devnet.js';
+import { PORT_OFFSETS } from './ports.js';
+
+/** Where `start` records the running devnet's control URL for `fault` and `status`. */
+export const STATE_FILE = join(tmpdir(), 'chainprobe-devnet.json');
+
+/** Base port of the CLI's fixed port map (gateway 8545, rpc-0 8546, ...). */
+export const DEFAULT_BASE_PORT = 8545;
+
+const USAGE = `usage:
+  cli.ts start [--validators 4] [--block-period 2] [--request-timeout 1] [--base-port 8545]
+               [--heartbeat 5] [--seed chainprobe-devnet] [--no-kube]
+  cli.ts fault <name> on|off [--target X] [--param k=v ...] [--control-url URL]
+  cli.ts faults [--control-url URL]     list the faults and their parameters
+  cli.ts status [--control-url URL]     print the devnet state`;
+
+/** Runs the devnet CLI with `argv` (without node and script); resolves to the exit code. */
+export async function runCli(argv: string[], out = console.log): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return start(rest, out);
+    case 'fault':
+      return fault(rest, out);
+    case 'faults':
+      return show(rest, '/faults', out);
+    case 'status':
+      return show(rest, '/state', out);
+    default:
+      out(USAGE);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+async function start(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      validators: { type: 'string', default: '4' },
+      'block-period': { type: 'string', default: '2' },
+      'request-timeout': { type: 'string', default: '1' },
+      'base-port': { type: 'string', default: String(DEFAULT_BASE_PORT) },
+      heartbeat: { type: 'string', default: '5' },
+      seed: { type: 'string', default: 'chainprobe-devnet' },
+      'no-kube': { type: 'boolean', default: false },
+    },
+  });
+  const devnet = await startDevnet({
+    validators: Number(values.validators),
+    blockPeriodSeconds: Number(values['block-period']),
+    requestTimeoutSeconds: Number(values['request-timeout']),
+    basePort: Number(values['base-port']),
+    heartbeatSeconds: Number(values.heartbeat),
+    seed: values.seed,
+    kube: !values['no-kube'],
+    logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2)),
+  });
+  await writeFile(STATE_FILE, JSON.stringify({ controlUrl: devnet.controlUrl, pid: process.pid }));
+  printSummary(devnet, out);
+
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  out('stopping...');
+  await devnet.stop();
+  await rm(STATE_FILE, { force: true });
+  out('stopped');
+  return 0;
+}
+
+function printSummary(devnet: Devnet, out: (line: string) => void): void {
+  out(`chainprobe devnet: chain id ${devnet.chainId}, ${devnet.validators.length} validators`);
+  for (const e of devnet.endpoints) {
+    const extra = e.validatorAddress ? ` validator ${e.validatorAddress}` : '';
+    out(`  ${e.name.padEnd(12)} ${e.url}  (${e.role}${e.qbftApi ? ', QBFT API' : ''}${extra})`);
+  }
+  for (const f of devnet.feeds) out(`  feed ${f.name} at ${f.address} (${f.decimals} decimals)`);
+  out(`  publisher    ${devnet.publisher.breakerJsonUrl} ${devnet.publisher.breakerMetricsUrl}`);
+  out(`  control      ${devnet.controlUrl}`);
+  if (devnet.kubeApiUrl) out(`  kube API     ${devnet.kubeApiUrl}`);
+  out(`  anvil        ${devnet.anvil.url} (pid ${devnet.anvil.pid})`);
+  out('ready (Ctrl-C to stop)');
+}
+
+async function controlUrl(flag: string | undefined): Promise<string> {
+  if (flag) return flag;
+  if (process.env.CHAINPROBE_DEVNET_CONTROL_URL) return process.env.CHAINPROBE_DEVNET_CONTROL_URL;
+  try {
+    const state = JSON.parse(await readFile(STATE_FILE, 'utf8')) as { controlUrl?: string };
+    if (state.controlUrl) return state.controlUrl;
+  } catch {
+    // No state file: fall back to the default fixed port map.
+  }
+  return `http://127.0.0.1:${DEFAULT_BASE_PORT + PORT_OFFSETS.control}`;
+}
+
+async function fault(argv: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      target: { type: 'string' },
+      param: { type: 'string', multiple: true, default: [] },
+      'control-url': { type: 'string' },
+    },
+  });
+  const [name, state] = positionals;
+  if (!name || (state !== 'on' && state !== 'off')) {
+    out(USAGE);
+    return 2;
+  }
+  const body: Record<string, unknown> = { on: state === 'on' };
+  if (values.target) body.target = values.target;
+  for (const pair of values.param) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      out(`--param ${pair}: expected key=value`);
+      return 2;
+    }
+    body[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const url = `${await controlUrl(values['control-url'])}/faults/${name}`;
+  const response = await fetch(url, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+  });
+  out(JSON.stringify(await response.json(), null, 2));
+  return response.ok ? 0 : 1;
+}
+
+async function show(argv: string[], path: string, out: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { 'control-url': { type: 'string' } } });
+  const response = await fetch(`${await controlUrl(values['control-url'])}${path}`);
+  out(JSON.stringify(await response.json(), null, 2));
+  return response.ok ? 0 : 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}
