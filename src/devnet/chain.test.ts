@@ -3,7 +3,7 @@ import { decodeExtraData } from '../consensus/extra-data.js';
 import { bftBlockHash } from '../consensus/header.js';
 import { quorumSize } from '../consensus/proposer.js';
 import { startDevnet, type Devnet } from './devnet.js';
-import { checkBlock, fetchBlock, rpcResultOf, waitFor, type BlockCheck } from './testing.js';
+import { checkBlock, fetchBlock, probeConnect, rpcResultOf, waitFor, type BlockCheck } from './testing.js';
 
 let devnet: Devnet;
 let url: string;
@@ -88,7 +88,7 @@ describe('devnet chain in Besu QBFT format', () => {
       const checks = await checksBetween(start + 1, await head());
       return checks.find((c) => c.extra.round > 0 && c.number > start + 1);
     }, 25_000, 'a round-1 block');
-    await expect(fetch(String(down?.url))).rejects.toThrow();
+    expect(await probeConnect(String(down?.url))).toBe('ECONNREFUSED');
     const checks = await checksBetween(start + 2, await head());
     await devnet.setFault('validator-down', false, { target: 'validator-1' });
 
@@ -159,6 +159,7 @@ describe('devnet chain in Besu QBFT format', () => {
     await devnet.stop();
 
     expect(() => process.kill(pid, 0)).toThrow();
-    await expect(fetch(url)).rejects.toThrow();
+    expect(await probeConnect(url)).toBe('ECONNREFUSED');
+    expect(await probeConnect(devnet.controlUrl)).toBe('ECONNREFUSED');
   });
 });

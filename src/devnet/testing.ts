@@ -1,3 +1,4 @@
+import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeExtraData, type BftExtraData } from '../consensus/extra-data.js';
 import { bftBlockHash, commitDigest } from '../consensus/header.js';
@@ -98,4 +99,17 @@ export function checkBlock(block: JsonObject, parent: JsonObject): BlockCheck {
     miner: String(block.miner),
     skippedProposers: rounds.map((r) => selectProposer(extra.validators, prevCoinbase, r)),
   };
+}
+
+/** Opens a fresh TCP connection to `url`'s port; resolves to the error code or 'connected'. */
+export function probeConnect(url: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: hostname, port: Number(port) });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+  });
 }
