@@ -70,7 +70,7 @@ export function parseConfig(
 
 function parseYamlText(text: string): unknown {
   try {
-    return parseYaml(text, { prettyErrors: false, maxAliasCount: 100 });
+    return parseYaml(text, { prettyErrors: true, maxAliasCount: 100 });
   } catch (err) {
     const where =
       err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';

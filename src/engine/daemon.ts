@@ -44,6 +44,8 @@ export class Daemon {
       this.kindMetrics.set(kind.kind, kind.defineMetrics(this.registry, opts.config.global));
     }
     this.core.process.buildInfo.set({ version: opts.version, node_version: process.version }, 1);
+    this.core.process.blockPeriod.set(opts.config.global.blockPeriodSeconds);
+    this.core.process.expectedChainId.set(opts.config.global.chainId);
     this.scheduler = new Scheduler({
       concurrency: opts.config.global.concurrency,
       jitter: opts.config.global.jitter,

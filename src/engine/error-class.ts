@@ -32,6 +32,17 @@ export const ERROR_CLASSES = [
   'hash_mismatch',
   // Contracts
   'reverted',
+  // Oracle feed verdicts
+  'no_data',
+  'answer_not_positive',
+  'answer_out_of_bounds',
+  'future_update',
+  'stale',
+  'stalled_answer',
+  // Publisher account and circuit breaker
+  'low_balance',
+  'stuck_transaction',
+  'unmapped_state',
   // Probe itself
   'config',
   'aborted',

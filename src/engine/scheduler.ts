@@ -115,6 +115,7 @@ export class Scheduler {
       entry.controller?.abort(new DOMException('shutting down', 'AbortError'));
       if (entry.running) running.push(entry.running);
     }
+    if (graceMs <= 0 || running.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
     await Promise.race([Promise.allSettled(running), grace]);

@@ -117,6 +117,16 @@ export function defineProcessMetrics(registry: Registry) {
       help: '1 if the last configuration (re)load succeeded, 0 if it was rejected.',
       registers: r,
     }),
+    blockPeriod: new Gauge({
+      name: 'chainprobe_config_block_period_seconds',
+      help: 'Configured QBFT block period (global.blockPeriodSeconds), for alert thresholds.',
+      registers: r,
+    }),
+    expectedChainId: new Gauge({
+      name: 'chainprobe_config_chain_id',
+      help: 'Configured expected chain id (global.chainId).',
+      registers: r,
+    }),
     configReloadTimestamp: new Gauge({
       name: 'chainprobe_config_last_reload_success_timestamp_seconds',
       help: 'Unix time of the last successful configuration (re)load.',
