@@ -365,9 +365,12 @@ class DevnetRuntime implements FaultHost {
       ...this.nodes.map((n) => ({
         name: podNameOf(n.name), component: n.role, ...(n.key ? { validatorAddress: n.key.address } : {}),
       })),
-      { name: 'oracle-publisher-0', app: 'oracle-publisher' },
+      { name: PUBLISHER_POD, app: 'oracle-publisher' },
     ];
-    this.kube = await startKubeStandIn({ namespace: 'besu-network', pods });
+    const port = this.ports?.kube;
+    this.kube = await startKubeStandIn({
+      namespace: 'besu-network', pods, ...(port === undefined ? {} : { port }),
+    });
   }
 
   private anvilUrl(): string {
@@ -401,11 +404,16 @@ class DevnetRuntime implements FaultHost {
   }
 
   podNames(): string[] {
-    return [...this.nodes.map((n) => podNameOf(n.name)), 'oracle-publisher-0'];
+    return [...this.nodes.map((n) => podNameOf(n.name)), PUBLISHER_POD];
   }
 
   chainHead(): number {
     return this.chain.head();
+  }
+
+  podAlias(name: string): string | undefined {
+    if (name === 'publisher' || name === 'oracle-publisher') return PUBLISHER_POD;
+    return this.nodes.some((n) => n.name === name) ? podNameOf(name) : undefined;
   }
 
   async setPublisherBroke(broke: boolean): Promise<void> {
@@ -492,6 +500,9 @@ class DevnetRuntime implements FaultHost {
     };
   }
 }
+
+/** The publisher's pod in the Kubernetes stand-in (Deployment oracle-publisher). */
+export const PUBLISHER_POD = 'oracle-publisher-0';
 
 /** The pod name of a devnet node: validator-2 -> besu-validator-2, rpc-0 -> besu-rpc-0. */
 export function podNameOf(nodeName: string): string {

@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import type { PodFault as StandInPodFault } from './kube/objects.js';
+import type { ApiFault } from './kube/status.js';
 
 /** What a fault is aimed at: one validator, one node, the gateway, one pod, or nothing. */
 export type FaultTargetKind = 'validator' | 'node' | 'gateway' | 'pod' | 'none';
 
 /** Pod faults the Kubernetes stand-in understands. */
-export type PodFault = 'crashloop' | 'not-ready' | 'evicted' | 'deleted';
+export type PodFault = StandInPodFault;
 
 /** Kubernetes API faults the stand-in understands. */
-export type KubeApiFault = 'forbidden' | 'unauthorized' | 'hang' | 'server-error';
+export type KubeApiFault = ApiFault;
 
 /** A fault's stored parameters (validated, defaults filled, plus values captured on activation). */
 export type FaultParams = Record<string, string | number>;
@@ -20,6 +22,8 @@ export interface FaultHost {
   chainHead(): number;
   /** Empties (true) or refills (false) the publisher's account. */
   setPublisherBroke(broke: boolean): Promise<void>;
+  /** The pod a short name stands for (validator-2 -> besu-validator-2), if any. */
+  podAlias?(name: string): string | undefined;
   /** Forwards a pod fault to the Kubernetes stand-in; throws when it is not running. */
   setPodFault(pod: string, fault: PodFault | null): void;
   /** Forwards an API fault to the Kubernetes stand-in; throws when it is not running. */
@@ -236,10 +240,13 @@ export const FAULTS: readonly FaultDefinition[] = [
   podFault('not-ready', 'The pod runs but is not Ready (Kubernetes stand-in).'),
   podFault('evicted', 'The pod was evicted (Kubernetes stand-in).'),
   podFault('deleted', 'The pod is gone (Kubernetes stand-in).'),
+  podFault('oomkilled', 'The pod restarted after an OOMKill and runs again (Kubernetes stand-in).'),
   kubeFault('forbidden', 'The Kubernetes API answers 403 Forbidden.'),
   kubeFault('unauthorized', 'The Kubernetes API answers 401 Unauthorized.'),
   kubeFault('hang', 'The Kubernetes API never answers.'),
   kubeFault('server-error', 'The Kubernetes API answers 500.'),
+  kubeFault('slow', 'The Kubernetes API answers 1.5 s late.'),
+  kubeFault('not-found', 'The Kubernetes API answers 404 for the namespace.'),
 ];
 
 /** A fault that is on. */
@@ -346,7 +353,10 @@ export class FaultStore {
 
   private resolveTarget(definition: FaultDefinition, requested: string | undefined): string {
     if (definition.target === 'none') return '*';
-    const target = requested ?? definition.defaultTarget;
+    let target = requested ?? definition.defaultTarget;
+    if (definition.target === 'pod' && target !== undefined) {
+      target = this.host.podAlias?.(target) ?? target;
+    }
     if (target === undefined) {
       throw new FaultRequestError(`${definition.name} needs a target`, 400);
     }

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { startKubeApi } from './kube/server.js';
 import type { KubeApiFault, PodFault } from './faults.js';
 
 /** A pod as the Kubernetes stand-in lists it. */
@@ -18,25 +17,21 @@ export interface KubeStandIn {
   stop(): Promise<void>;
 }
 
-interface KubeModule {
-  startKubeApi(opts: { namespace: string; pods: KubePod[] }): Promise<KubeStandIn>;
-}
-
-/**
- * Starts the Kubernetes API stand-in of src/devnet/kube/server.ts (owned by another module)
- * when it is present; resolves to undefined when it is not, and pod/API faults then answer 409.
- */
+/** Starts the Kubernetes API stand-in (src/devnet/kube/server.ts) for namespace `namespace`. */
 export async function startKubeStandIn(opts: {
   namespace: string;
   pods: KubePod[];
-}): Promise<KubeStandIn | undefined> {
-  const present = ['./kube/server.ts', './kube/server.js'].some((path) =>
-    existsSync(fileURLToPath(new URL(path, import.meta.url))),
-  );
-  if (!present) return undefined;
-
-  // A computed specifier keeps this module compiling while kube/server.ts does not exist yet.
-  const specifier = './kube/server.js';
-  const kube = (await import(specifier)) as KubeModule;
-  return kube.startKubeApi(opts);
+  port?: number;
+}): Promise<KubeStandIn> {
+  const api = await startKubeApi({
+    namespace: opts.namespace,
+    pods: opts.pods,
+    ...(opts.port === undefined ? {} : { port: opts.port }),
+  });
+  return {
+    url: api.url,
+    setPodFault: (pod, fault) => api.setPodFault(pod, fault),
+    setApiFault: (fault) => api.setApiFault(fault),
+    stop: () => api.stop(),
+  };
 }

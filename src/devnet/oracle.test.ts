@@ -46,7 +46,7 @@ const nonces = async () => {
 beforeAll(async () => {
   devnet = await startDevnet({
     blockPeriodSeconds: 1, heartbeatSeconds: 1, publisherTxTimeoutSeconds: 2.5,
-    breakerFailureThreshold: 2, breakerCooldownSeconds: 2, seed: 'oracle-test', kube: false,
+    breakerFailureThreshold: 2, breakerCooldownSeconds: 2, seed: 'oracle-test',
   });
   gateway = devnet.endpoints.find((e) => e.name === 'gateway')?.url ?? '';
   feed = devnet.feeds[0]?.address ?? '';
@@ -105,6 +105,42 @@ describe('oracle feed', () => {
     expect((await breaker()).state).toBe('closed');
     expect(metrics).toContain('oracle_publisher_circuit_breaker_state{state="closed"} 1');
     expect(metrics).toContain('oracle_publisher_circuit_breaker_state{state="open"} 0');
+  });
+});
+
+describe('Kubernetes stand-in faults', () => {
+  const list = (path: string) => fetch(`${devnet.kubeApiUrl}${path}`);
+  const podsPath = '/api/v1/namespaces/besu-network/pods';
+
+  it('lists validator, rpc and publisher pods by label', async () => {
+    const names = async (selector: string) => {
+      const body = (await (await list(`${podsPath}?labelSelector=${selector}`)).json()) as { items: Array<{ metadata: { name: string } }> };
+      return body.items.map((i) => i.metadata.name);
+    };
+
+    expect(await names('component=validator')).toEqual(['besu-validator-0', 'besu-validator-1', 'besu-validator-2', 'besu-validator-3']);
+    expect(await names('component=rpc')).toEqual(['besu-rpc-0', 'besu-rpc-1']);
+    expect(await names('app=oracle-publisher')).toEqual(['oracle-publisher-0']);
+  });
+
+  it('shows a crash-looping pod addressed by its node name', async () => {
+    const fault = await devnet.setFault('pod-crashloop', true, { target: 'validator-2' });
+    const body = await (await list(`${podsPath}?labelSelector=component=validator`)).text();
+    await devnet.setFault('pod-crashloop', false, { target: 'validator-2' });
+    const healthy = await (await list(`${podsPath}?labelSelector=component=validator`)).text();
+
+    expect(fault?.target).toBe('besu-validator-2');
+    expect(body).toContain('CrashLoopBackOff');
+    expect(healthy).not.toContain('CrashLoopBackOff');
+  });
+
+  it('answers 403 on kube-forbidden', async () => {
+    await devnet.setFault('kube-forbidden', true);
+    const forbidden = await list(podsPath);
+    await devnet.setFault('kube-forbidden', false);
+
+    expect(forbidden.status).toBe(403);
+    expect((await list(podsPath)).status).toBe(200);
   });
 });
 

@@ -8,6 +8,7 @@ export const PORT_OFFSETS = {
   validatorBase: 10,
   publisher: 20,
   control: 30,
+  kube: 31,
   anvil: 40,
 } as const;
 
@@ -35,6 +36,8 @@ export interface PortMap {
   validators: number[];
   publisher: number;
   control: number;
+  /** The Kubernetes stand-in; undefined (OS-chosen) without basePort. */
+  kube: number | undefined;
   anvil: number;
 }
 
@@ -51,6 +54,7 @@ export async function planPorts(validators: number, basePort?: number): Promise<
       validators: Array.from({ length: validators }, (_, i) => b + PORT_OFFSETS.validatorBase + i),
       publisher: b + PORT_OFFSETS.publisher,
       control: b + PORT_OFFSETS.control,
+      kube: b + PORT_OFFSETS.kube,
       anvil: b + PORT_OFFSETS.anvil,
     };
   }
@@ -69,5 +73,5 @@ export async function planPorts(validators: number, basePort?: number): Promise<
     number,
     ...number[],
   ];
-  return { gateway, rpc: [rpc0, rpc1], validators: vals, publisher, control, anvil };
+  return { gateway, rpc: [rpc0, rpc1], validators: vals, publisher, control, kube: undefined, anvil };
 }
