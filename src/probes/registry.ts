@@ -1,6 +1,7 @@
 import type { ProbeKind } from '../engine/probe-kind.js';
 import { besuHealthKind } from './besu-health/kind.js';
 import { blockKind } from './block/kind.js';
+import { kubernetesKind } from './kubernetes/kind.js';
 import { rpcKind } from './rpc/kind.js';
 
 /**
@@ -11,4 +12,5 @@ export const PROBE_KINDS: readonly ProbeKind[] = [
   rpcKind,
   blockKind,
   besuHealthKind,
+  kubernetesKind,
 ] as unknown as readonly ProbeKind[];
