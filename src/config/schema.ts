@@ -17,72 +17,128 @@ const Url = z
 
 /** Timing fields shared by the global defaults and each probe. */
 const Timing = {
-  intervalMs: z.number().int().min(100).max(3_600_000).optional(),
-  timeoutMs: z.number().int().min(10).max(600_000).optional(),
+  intervalMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .optional()
+    .describe('Interval between runs; default global.intervalMs.'),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(10)
+    .max(600_000)
+    .optional()
+    .describe('Hard timeout of one run; default global.timeoutMs.'),
 };
 
 /** Process-wide settings; defaults suit a QBFT chain with a 2 s block period. */
 export const GlobalSchema = z.strictObject({
-  /** Expected eth_chainId. */
-  chainId: z.number().int().positive().default(138),
-  /** Configured QBFT block period (genesis blockperiodseconds). */
-  blockPeriodSeconds: z.number().positive().max(3600).default(2),
-  /** Vantage point, added as a `location` label to every series. */
-  location: LabelName.default('default'),
-  /** host:port of the HTTP server (metrics, health, status). */
+  chainId: z.number().int().positive().default(138).describe('Expected eth_chainId.'),
+  blockPeriodSeconds: z
+    .number()
+    .positive()
+    .max(3600)
+    .default(2)
+    .describe('Configured QBFT block period (genesis blockperiodseconds).'),
+  location: LabelName.default('default').describe(
+    'Vantage point, added as a `location` label to every series.',
+  ),
   listen: z
     .string()
     .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, 'must be host:port')
-    .default('0.0.0.0:9488'),
-  /** Most probe runs in flight at once, across all probes. */
-  concurrency: z.number().int().min(1).max(10_000).default(64),
-  /** Default interval between runs of each probe task. */
-  intervalMs: z.number().int().min(100).max(3_600_000).default(5000),
-  /** Default hard timeout of one run. */
-  timeoutMs: z.number().int().min(10).max(600_000).default(3000),
-  /** Fraction of the interval by which start times are spread at random. */
-  jitter: z.number().min(0).max(0.5).default(0.1),
-  /** Largest JSON-RPC response body read, in bytes; larger ones fail as body_too_large. */
+    .default('0.0.0.0:9488')
+    .describe('host:port of the HTTP server (metrics, health, status).'),
+  concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(64)
+    .describe('Most probe runs in flight at once, across all probes.'),
+  intervalMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(3_600_000)
+    .default(5000)
+    .describe('Default interval between runs of each probe task.'),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(10)
+    .max(600_000)
+    .default(3000)
+    .describe('Default hard timeout of one run.'),
+  jitter: z
+    .number()
+    .min(0)
+    .max(0.5)
+    .default(0.1)
+    .describe('Fraction of the interval by which start times are spread at random.'),
   maxResponseBytes: z
     .number()
     .int()
     .min(1024)
     .max(256 * 1024 * 1024)
-    .default(8 * 1024 * 1024),
-  /** Base URL of the runbook the status page links to. */
-  runbookUrl: z.string().min(1).default('/docs/runbook.md'),
-  /** Base URL of Grafana for dashboard links on the status page (optional). */
-  grafanaUrl: z.string().optional(),
+    .default(8 * 1024 * 1024)
+    .describe('Largest JSON-RPC response body read, in bytes; larger ones fail as body_too_large.'),
+  runbookUrl: z
+    .string()
+    .min(1)
+    .default('/docs/runbook.md')
+    .describe('Base URL of the runbook the status page links to.'),
+  grafanaUrl: z
+    .string()
+    .optional()
+    .describe('Base URL of Grafana for dashboard links on the status page (optional).'),
 });
 
 /** A JSON-RPC endpoint: a Besu node, an RPC node or a gateway in front of them. */
 export const EndpointSchema = z.strictObject({
-  /** Label value identifying the endpoint; the URL itself never leaves the process. */
-  name: LabelName,
-  /** JSON-RPC URL. Supports ${ENV} substitution for credentials. */
-  url: Url,
-  /** What sits there: decides which probes apply by default. */
-  role: z.enum(['gateway', 'rpc', 'validator']).default('rpc'),
-  /** Besu's /liveness and /readiness are served on the same origin. */
-  besu: z.boolean().default(true),
-  /** Reachable from outside (used by the security probes). */
-  public: z.boolean().default(false),
-  /** The validator address whose node this is, to join chain and node metrics. */
-  validatorAddress: Address.optional(),
-  /** Extra request headers (e.g. Authorization). Values are treated as secrets. */
-  headers: z.record(z.string(), z.string()).optional(),
-  /** Keep-alive connections kept per endpoint. */
-  maxConnections: z.number().int().min(1).max(64).default(4),
+  name: LabelName.describe(
+    'Label value identifying the endpoint; the URL itself never leaves the process.',
+  ),
+  url: Url.describe('JSON-RPC URL. Supports ${ENV} substitution for credentials.'),
+  role: z
+    .enum(['gateway', 'rpc', 'validator'])
+    .default('rpc')
+    .describe('What sits there: decides which probes apply by default.'),
+  besu: z
+    .boolean()
+    .default(true)
+    .describe("Besu's /liveness and /readiness are served on the same origin."),
+  public: z
+    .boolean()
+    .default(false)
+    .describe('Reachable from outside (used by the security probes).'),
+  validatorAddress: Address.optional().describe(
+    'The validator address whose node this is, to join chain and node metrics.',
+  ),
+  headers: z
+    .record(z.string(), z.string())
+    .optional()
+    .describe('Extra request headers (e.g. Authorization). Values are treated as secrets.'),
+  maxConnections: z
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(4)
+    .describe('Keep-alive connections kept per endpoint.'),
 });
 
 /** Fields every probe has, whatever its kind. */
 export const ProbeCommonSchema = z.strictObject({
-  name: LabelName,
-  kind: z.string(),
+  name: LabelName.describe('Probe name, the `probe` label of its series.'),
+  kind: z.string().describe('Probe kind (see the kinds below).'),
   ...Timing,
-  /** Endpoint names to probe; default: every endpoint the kind applies to. */
-  endpoints: z.array(LabelName).optional(),
-  enabled: z.boolean().default(true),
+  endpoints: z
+    .array(LabelName)
+    .optional()
+    .describe('Endpoint names to probe; default: every endpoint the kind applies to.'),
+  enabled: z.boolean().default(true).describe('Set false to keep a probe defined but idle.'),
 });
 
 export type GlobalConfig = z.output<typeof GlobalSchema>;

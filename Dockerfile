@@ -1,0 +1,28 @@
+# chainprobe container image: multi-stage, non-root, read-only root filesystem friendly.
+# Build: docker build -t chainprobe .
+# Run:   docker run --read-only -v $PWD/probes:/etc/chainprobe:ro -p 9488:9488 chainprobe \
+#          --config /etc/chainprobe/chain138.yaml
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY probes ./probes
+COPY docs ./docs
+# The image's built-in unprivileged user; nothing is written at run time.
+USER node
+EXPOSE 9488
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:9488/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["node", "dist/src/main.js"]
+CMD ["--config", "probes/chain138.yaml"]
