@@ -21,11 +21,31 @@ describe('CircuitBreaker', () => {
     { desc: 'starts-closed', steps: [], state: 'closed' },
     { desc: 'stays-closed-below-threshold', steps: ['fail', 'fail'], state: 'closed' },
     { desc: 'opens-at-threshold', steps: ['fail', 'fail', 'fail'], state: 'open' },
-    { desc: 'success-resets-count', steps: ['fail', 'fail', 'ok', 'fail', 'fail'], state: 'closed' },
-    { desc: 'half-opens-after-cooldown', steps: ['fail', 'fail', 'fail', 'wait:1000'], state: 'half-open' },
-    { desc: 'still-open-before-cooldown', steps: ['fail', 'fail', 'fail', 'wait:999'], state: 'open' },
-    { desc: 'half-open-success-closes', steps: ['fail', 'fail', 'fail', 'wait:1000', 'ok'], state: 'closed' },
-    { desc: 'half-open-failure-reopens', steps: ['fail', 'fail', 'fail', 'wait:1000', 'fail'], state: 'open' },
+    {
+      desc: 'success-resets-count',
+      steps: ['fail', 'fail', 'ok', 'fail', 'fail'],
+      state: 'closed',
+    },
+    {
+      desc: 'half-opens-after-cooldown',
+      steps: ['fail', 'fail', 'fail', 'wait:1000'],
+      state: 'half-open',
+    },
+    {
+      desc: 'still-open-before-cooldown',
+      steps: ['fail', 'fail', 'fail', 'wait:999'],
+      state: 'open',
+    },
+    {
+      desc: 'half-open-success-closes',
+      steps: ['fail', 'fail', 'fail', 'wait:1000', 'ok'],
+      state: 'closed',
+    },
+    {
+      desc: 'half-open-failure-reopens',
+      steps: ['fail', 'fail', 'fail', 'wait:1000', 'fail'],
+      state: 'open',
+    },
     { desc: 'forced-open-ignores-success', steps: ['force', 'ok', 'wait:5000'], state: 'open' },
     { desc: 'release-closes', steps: ['force', 'release'], state: 'closed' },
   ] satisfies Array<{ desc: string; steps: Step[]; state: BreakerState }>)(

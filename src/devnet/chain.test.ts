@@ -3,7 +3,14 @@ import { decodeExtraData } from '../consensus/extra-data.js';
 import { bftBlockHash } from '../consensus/header.js';
 import { quorumSize } from '../consensus/proposer.js';
 import { startDevnet, type Devnet } from './devnet.js';
-import { checkBlock, fetchBlock, probeConnect, rpcResultOf, waitFor, type BlockCheck } from './testing.js';
+import {
+  checkBlock,
+  fetchBlock,
+  probeConnect,
+  rpcResultOf,
+  waitFor,
+  type BlockCheck,
+} from './testing.js';
 
 let devnet: Devnet;
 let url: string;
@@ -23,8 +30,12 @@ async function checksBetween(from: number, to: number): Promise<BlockCheck[]> {
 
 beforeAll(async () => {
   devnet = await startDevnet({
-    blockPeriodSeconds: 1, requestTimeoutSeconds: 1, maxRoundTimerSeconds: 2,
-    heartbeatSeconds: 30, seed: 'chain-test', kube: false,
+    blockPeriodSeconds: 1,
+    requestTimeoutSeconds: 1,
+    maxRoundTimerSeconds: 2,
+    heartbeatSeconds: 30,
+    seed: 'chain-test',
+    kube: false,
   });
   url = devnet.endpoints.find((e) => e.name === 'rpc-0')?.url ?? '';
 });
@@ -65,7 +76,9 @@ describe('devnet chain in Besu QBFT format', () => {
   it('serves Besu constants: mixHash, difficulty 1, nonce 0', async () => {
     const block = await fetchBlock(url, 'latest');
 
-    expect(block.mixHash).toBe('0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365');
+    expect(block.mixHash).toBe(
+      '0x63746963616c2062797a616e74696e65206661756c7420746f6c6572616e6365',
+    );
     expect(block.difficulty).toBe('0x1');
     expect(block.nonce).toBe('0x0000000000000000');
     expect(block).not.toHaveProperty('blobGasUsed');
@@ -84,10 +97,14 @@ describe('devnet chain in Besu QBFT format', () => {
     const start = await head();
     await devnet.setFault('validator-down', true, { target: 'validator-1' });
 
-    const roundOne = await waitFor(async () => {
-      const checks = await checksBetween(start + 1, await head());
-      return checks.find((c) => c.extra.round > 0 && c.number > start + 1);
-    }, 25_000, 'a round-1 block');
+    const roundOne = await waitFor(
+      async () => {
+        const checks = await checksBetween(start + 1, await head());
+        return checks.find((c) => c.extra.round > 0 && c.number > start + 1);
+      },
+      25_000,
+      'a round-1 block',
+    );
     expect(await probeConnect(String(down?.url))).toBe('ECONNREFUSED');
     const checks = await checksBetween(start + 2, await head());
     await devnet.setFault('validator-down', false, { target: 'validator-1' });
@@ -119,7 +136,11 @@ describe('devnet chain in Besu QBFT format', () => {
     const stillHalted = await head();
     await devnet.setFault('validators-down', false);
 
-    const resumed = await waitFor(async () => ((await head()) > halted ? head() : undefined), 15_000, 'resume');
+    const resumed = await waitFor(
+      async () => ((await head()) > halted ? head() : undefined),
+      15_000,
+      'resume',
+    );
     const [first] = await checksBetween(halted + 1, halted + 1);
     expect(stillHalted).toBe(halted);
     expect(resumed).toBeGreaterThan(halted);
@@ -141,10 +162,14 @@ describe('devnet chain in Besu QBFT format', () => {
 
   it('multiplies the block period on slow-blocks', async () => {
     await devnet.setFault('slow-blocks', true, { factor: 3 });
-    const start = await waitFor(async () => {
-      const n = await head();
-      return n + 1;
-    }, 1000, 'head');
+    const start = await waitFor(
+      async () => {
+        const n = await head();
+        return n + 1;
+      },
+      1000,
+      'head',
+    );
     await waitFor(async () => (await head()) >= start + 2, 20_000, 'two slow blocks');
     await devnet.setFault('slow-blocks', false);
     const a = await fetchBlock(url, start + 1);

@@ -19,13 +19,29 @@ describe('devnet CLI start', () => {
   it('runs on the fixed port map and stops cleanly on SIGTERM, leaving no anvil behind', async () => {
     // A random base in a high range: the map needs B..B+40 free.
     const base = 20_000 + Math.floor(Math.random() * 400) * 100;
-    child = spawn(process.execPath, [
-      '--import', 'tsx', 'src/devnet/cli.ts', 'start', '--base-port', String(base),
-      '--block-period', '1', '--validators', '4',
-    ], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/devnet/cli.ts',
+        'start',
+        '--base-port',
+        String(base),
+        '--block-period',
+        '1',
+        '--validators',
+        '4',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let out = '';
-    child.stdout?.on('data', (d: Buffer) => { out += d.toString(); });
-    const exited = new Promise<number | null>((resolve) => child?.on('exit', (code) => resolve(code)));
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child?.on('exit', (code) => resolve(code)),
+    );
 
     await waitFor(async () => out.includes('ready'), 60_000, 'the devnet to start', 100);
     const pid = Number(/anvil .*\(pid (\d+)\)/.exec(out)?.[1]);

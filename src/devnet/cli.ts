@@ -128,7 +128,9 @@ async function fault(argv: string[], out: (line: string) => void): Promise<numbe
   }
   const url = `${await controlUrl(values['control-url'])}/faults/${name}`;
   const response = await fetch(url, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
   out(JSON.stringify(await response.json(), null, 2));
   return response.ok ? 0 : 1;

@@ -49,13 +49,17 @@ async function switchFault(
   try {
     parsed = FaultBody.parse(JSON.parse(text || '{}'));
   } catch {
-    sendJson(res, 400, { error: 'body must be JSON {"on": boolean, "target"?: string, ...params}' });
+    sendJson(res, 400, {
+      error: 'body must be JSON {"on": boolean, "target"?: string, ...params}',
+    });
     return;
   }
   const { on, target: faultTarget, ...params } = parsed;
   try {
     const fault = await target.setFault(name, {
-      on, params, ...(faultTarget === undefined ? {} : { target: faultTarget }),
+      on,
+      params,
+      ...(faultTarget === undefined ? {} : { target: faultTarget }),
     });
     sendJson(res, 200, { name, on, fault: fault ?? null });
   } catch (err) {

@@ -3,10 +3,8 @@ import { pino, type Logger } from 'pino';
 import { faultTolerance, sortValidators } from '../consensus/proposer.js';
 import { startAnvil, type AnvilProcess } from './anvil.js';
 import { BftChain } from './bft-chain.js';
-import { CircuitBreaker } from './breaker.js';
-import { canonicalView, ForkBranch, stuckView, type ChainView } from './chain-view.js';
 import { createControlHandler } from './control.js';
-import { compileFeed, deployFeed } from './feed-contract.js';
+import { gatewayFaults, nodeHttpFaults, publisherFaults } from './fault-readers.js';
 import {
   FaultStore,
   type ActiveFault,
@@ -16,13 +14,15 @@ import {
 } from './faults.js';
 import { createGatewayHandler } from './gateway.js';
 import { HttpEndpoint } from './http-endpoint.js';
-import { callRpc, type Json, type JsonObject } from './jsonrpc.js';
+import { callRpc, type Json } from './jsonrpc.js';
 import { deriveKey, deriveValidatorKeys, type DevKey } from './keys.js';
 import { startKubeStandIn, type KubeStandIn } from './kube-link.js';
 import { createNodeHandler } from './node-server.js';
+import { NodeViews } from './node-views.js';
+import { createPublisher, deployFeeds, fundAccounts, FUNDING_WEI } from './oracle-setup.js';
 import { planPorts, type PortMap } from './ports.js';
 import { BlockProducer, seededRandom } from './producer.js';
-import { OraclePublisher } from './publisher.js';
+import type { OraclePublisher } from './publisher.js';
 import { TxHold } from './tx-hold.js';
 import type { NodeRpcContext } from './besu-rpc.js';
 
@@ -90,7 +90,11 @@ export interface Devnet {
   blockPeriodSeconds: number;
   requestTimeoutSeconds: number;
   /** Switches fault `name`; `params.target` picks the target, other keys are its parameters. */
-  setFault(name: string, on: boolean, params?: Record<string, unknown>): Promise<ActiveFault | undefined>;
+  setFault(
+    name: string,
+    on: boolean,
+    params?: Record<string, unknown>,
+  ): Promise<ActiveFault | undefined>;
   /** The active faults. */
   faults(): ActiveFault[];
   /** A JSON snapshot of the devnet (head, validators, producer, faults, publisher). */
@@ -138,11 +142,14 @@ function normalise(opts: DevnetOptions): Settings {
     maxRoundTimerSeconds: opts.maxRoundTimerSeconds ?? 16,
     basePort: opts.basePort,
     heartbeatSeconds: opts.heartbeatSeconds ?? 5,
-    publisherTxTimeoutSeconds: opts.publisherTxTimeoutSeconds ?? Math.max(3 * blockPeriodSeconds, 5),
+    publisherTxTimeoutSeconds:
+      opts.publisherTxTimeoutSeconds ?? Math.max(3 * blockPeriodSeconds, 5),
     breakerFailureThreshold: opts.breakerFailureThreshold ?? 3,
     breakerCooldownSeconds: opts.breakerCooldownSeconds ?? 30,
     feeds: (opts.feeds ?? [{ name: 'ETH/USD' }]).map((f) => ({
-      name: f.name, decimals: f.decimals ?? 8, startPrice: f.startPrice ?? 3000,
+      name: f.name,
+      decimals: f.decimals ?? 8,
+      startPrice: f.startPrice ?? 3000,
     })),
     seed: opts.seed ?? 'chainprobe-devnet',
     chainId: opts.chainId ?? 138,
@@ -151,10 +158,6 @@ function normalise(opts: DevnetOptions): Settings {
   };
 }
 
-const hex = (n: number) => `0x${n.toString(16)}`;
-// 1000 ETH for the deployer and the publisher.
-const FUNDING = `0x${(10n ** 21n).toString(16)}`;
-
 /** Everything a running devnet owns; api() exposes the public part. */
 class DevnetRuntime implements FaultHost {
   private readonly chain = new BftChain();
@@ -162,11 +165,10 @@ class DevnetRuntime implements FaultHost {
   private readonly keys: DevKey[];
   private readonly validatorAddresses: string[];
   private readonly store: FaultStore;
+  private readonly views: NodeViews;
   private readonly random: () => number;
-  private readonly forks = new Map<string, ForkBranch>();
   private readonly nodes: NodeSpec[] = [];
   private readonly endpoints = new Map<string, HttpEndpoint>();
-  private readonly pendingVotes = new Map<string, Map<string, boolean>>();
   private ports: PortMap | undefined;
   private anvilProcess: AnvilProcess | undefined;
   private producer: BlockProducer | undefined;
@@ -181,110 +183,92 @@ class DevnetRuntime implements FaultHost {
     this.keys = deriveValidatorKeys(s.seed, s.validators);
     this.validatorAddresses = sortValidators(this.keys.map((k) => k.address));
     this.store = new FaultStore(this);
+    this.views = new NodeViews(this.chain, this.keys, this.validatorAddresses, this.store);
     this.random = seededRandom(Number.parseInt(keccak256(toUtf8Bytes(s.seed)).slice(2, 10), 16));
   }
 
   async start(): Promise<void> {
-    const s = this.s;
-    this.ports = await planPorts(s.validators, s.basePort);
+    this.ports = await planPorts(this.s.validators, this.s.basePort);
     this.anvilProcess = await startAnvil({
-      port: this.ports.anvil, chainId: s.chainId, genesisTimestamp: Math.floor(Date.now() / 1000),
+      port: this.ports.anvil,
+      chainId: this.s.chainId,
+      genesisTimestamp: Math.floor(Date.now() / 1000),
     });
-    s.logger.info({ url: this.anvilProcess.url, pid: this.anvilProcess.pid }, 'anvil started');
+    this.s.logger.info({ url: this.anvilProcess.url, pid: this.anvilProcess.pid }, 'anvil started');
 
-    this.producer = new BlockProducer({
-      anvilUrl: this.anvilProcess.url, chain: this.chain, validators: this.validatorAddresses,
-      keysByAddress: new Map(this.keys.map((k) => [k.address, k])),
-      blockPeriodSeconds: s.blockPeriodSeconds, requestTimeoutSeconds: s.requestTimeoutSeconds,
-      maxRoundTimerSeconds: s.maxRoundTimerSeconds,
-      isLive: (address) => this.isValidatorLive(address),
-      isHalted: () => this.store.isOn('chain-halt'),
-      periodFactor: () => Number(this.store.get('slow-blocks')?.params.factor ?? 1),
-      random: this.random, hold: this.hold, logger: s.logger.child({ component: 'producer' }),
-    });
-    await this.producer.start();
-
+    await this.startProducer(this.anvilProcess.url);
     await this.startNodes(this.ports);
+    await this.startGateway(this.ports);
     await this.startControl(this.ports);
     await this.startOracle(this.ports);
     await this.startKube();
     await this.reconcile();
   }
 
+  private async startProducer(anvilUrl: string): Promise<void> {
+    const s = this.s;
+    this.producer = new BlockProducer({
+      anvilUrl,
+      chain: this.chain,
+      validators: this.validatorAddresses,
+      keysByAddress: new Map(this.keys.map((k) => [k.address, k])),
+      blockPeriodSeconds: s.blockPeriodSeconds,
+      requestTimeoutSeconds: s.requestTimeoutSeconds,
+      maxRoundTimerSeconds: s.maxRoundTimerSeconds,
+      isLive: (address) => this.isValidatorLive(address),
+      isHalted: () => this.store.isOn('chain-halt'),
+      periodFactor: () => Number(this.store.get('slow-blocks')?.params.factor ?? 1),
+      random: this.random,
+      hold: this.hold,
+      logger: s.logger.child({ component: 'producer' }),
+    });
+    await this.producer.start();
+  }
+
   private async startNodes(ports: PortMap): Promise<void> {
     this.keys.forEach((key, i) => {
-      this.nodes.push({ name: `validator-${i}`, role: 'validator', qbftApi: true, port: ports.validators[i] as number, key });
+      const port = ports.validators[i] as number;
+      this.nodes.push({ name: `validator-${i}`, role: 'validator', qbftApi: true, port, key });
     });
     this.nodes.push({ name: 'rpc-0', role: 'rpc', qbftApi: true, port: ports.rpc[0] });
     this.nodes.push({ name: 'rpc-1', role: 'rpc', qbftApi: false, port: ports.rpc[1] });
+
     for (const node of this.nodes) {
-      const endpoint = new HttpEndpoint(node.port, createNodeHandler(this.nodeContext(node), {
-        hangs: () => this.store.isOn('rpc-hang', node.name),
-        latencyMs: () => Number(this.store.get('rpc-slow', node.name)?.params.latencyMs ?? 0),
-        rateLimit: () => {
-          const fault = this.store.get('rpc-rate-limit', node.name);
-          return fault ? Number(fault.params.rps) : undefined;
-        },
-        error: () => {
-          const fault = this.store.get('rpc-error', node.name);
-          return fault ? { rate: Number(fault.params.rate), mode: String(fault.params.mode) } : undefined;
-        },
-      }, this.random));
+      const faults = nodeHttpFaults(this.store, node.name);
+      const handler = createNodeHandler(this.nodeContext(node), faults, this.random);
+      const endpoint = new HttpEndpoint(node.port, handler);
       await endpoint.setUp(true);
       this.endpoints.set(node.name, endpoint);
     }
-    const gateway = new HttpEndpoint(ports.gateway, createGatewayHandler({
+  }
+
+  private async startGateway(ports: PortMap): Promise<void> {
+    const handler = createGatewayHandler({
       backends: [this.urlOf('rpc-0'), this.urlOf('rpc-1')],
-      faults: {
-        error: () => {
-          const fault = this.store.get('gateway-error', 'gateway');
-          return fault ? { status: Number(fault.params.status), rate: Number(fault.params.rate) } : undefined;
-        },
-      },
+      faults: gatewayFaults(this.store),
       random: this.random,
-    }));
+    });
+    const gateway = new HttpEndpoint(ports.gateway, handler);
     await gateway.setUp(true);
     this.endpoints.set('gateway', gateway);
   }
 
   private nodeContext(node: NodeSpec): NodeRpcContext {
-    const votes = new Map<string, boolean>();
-    this.pendingVotes.set(node.name, votes);
+    const wrongChainId = () => this.store.get('rpc-wrong-chain-id', node.name)?.params.chainId;
     return {
-      name: node.name, qbftApi: node.qbftApi, anvilUrl: this.anvilUrl(), chain: this.chain,
-      validators: this.validatorAddresses, requestTimeoutSeconds: this.s.requestTimeoutSeconds,
-      view: () => this.viewOf(node.name),
-      chainId: () => Number(this.store.get('rpc-wrong-chain-id', node.name)?.params.chainId ?? this.s.chainId),
-      peerCount: () => this.nodes.filter((n) => n.name !== node.name && !this.isNodeDown(n.name)).length,
-      syncing: () => this.syncingOf(node.name),
+      name: node.name,
+      qbftApi: node.qbftApi,
+      anvilUrl: this.anvilUrl(),
+      chain: this.chain,
+      validators: this.validatorAddresses,
+      requestTimeoutSeconds: this.s.requestTimeoutSeconds,
+      view: () => this.views.viewOf(node.name),
+      chainId: () => Number(wrongChainId() ?? this.s.chainId),
+      peerCount: () => this.nodes.filter((n) => n !== node && !this.isNodeDown(n.name)).length,
+      syncing: () => this.views.syncingOf(node.name),
       ...(node.key ? { validatorAddress: node.key.address } : {}),
-      pendingVotes: votes,
+      pendingVotes: new Map(),
     };
-  }
-
-  private viewOf(name: string): ChainView {
-    let view: ChainView = canonicalView(this.chain);
-    const fork = this.store.get('rpc-fork', name);
-    if (fork) {
-      const from = Number(fork.params.fromBlock);
-      const key = `${name}@${from}`;
-      let branch = this.forks.get(key);
-      if (!branch) {
-        const keysByAddress = new Map(this.keys.map((k) => [k.address, k]));
-        branch = new ForkBranch(this.chain, keysByAddress, this.validatorAddresses, from);
-        this.forks.set(key, branch);
-      }
-      view = branch;
-    }
-    const stuck = this.store.get('rpc-stuck', name);
-    return stuck ? stuckView(view, Number(stuck.params.head)) : view;
-  }
-
-  private syncingOf(name: string): false | JsonObject {
-    const stuck = this.store.get('rpc-stuck', name);
-    if (!stuck) return false;
-    const current = hex(Math.min(Number(stuck.params.head), this.chain.head()));
-    return { startingBlock: current, currentBlock: current, highestBlock: hex(this.chain.head()) };
   }
 
   private isValidatorLive(address: string): boolean {
@@ -299,7 +283,8 @@ class DevnetRuntime implements FaultHost {
   }
 
   private isNodeDown(name: string): boolean {
-    return this.store.isOn('rpc-down', name) || (name.startsWith('validator-') && this.isValidatorDown(name));
+    if (this.store.isOn('rpc-down', name)) return true;
+    return name.startsWith('validator-') && this.isValidatorDown(name);
   }
 
   /** Brings every endpoint to the state the active faults ask for. */
@@ -311,12 +296,13 @@ class DevnetRuntime implements FaultHost {
   }
 
   private async startControl(ports: PortMap): Promise<void> {
-    this.controlEndpoint = new HttpEndpoint(ports.control, createControlHandler({
-      setFault: (name, request) => this.setFault(name, request.on, { ...request.params, target: request.target }),
+    const handler = createControlHandler({
+      setFault: (name, req) => this.setFault(name, req.on, { ...req.params, target: req.target }),
       faults: () => this.store.all(),
       definitions: () => this.store.list(),
       state: () => this.state(),
-    }));
+    });
+    this.controlEndpoint = new HttpEndpoint(ports.control, handler);
     await this.controlEndpoint.setUp(true);
   }
 
@@ -324,35 +310,30 @@ class DevnetRuntime implements FaultHost {
     const s = this.s;
     const deployer = deriveKey(s.seed, 'deployer');
     const publisherKey = deriveKey(s.seed, 'oracle-publisher');
-    for (const account of [deployer, publisherKey]) {
-      await callRpc(this.anvilUrl(), 'anvil_setBalance', [account.address, FUNDING]);
-    }
-    const artifact = await compileFeed();
-    const deployUrl = this.urlOf('validator-0');
-    for (const [i, feed] of s.feeds.entries()) {
-      const address = await deployFeed(deployUrl, deployer.privateKey, i, artifact, {
-        decimals: feed.decimals, description: feed.name, transmitter: publisherKey.address,
-      }, s.chainId);
-      this.feeds.push({ name: feed.name, address, decimals: feed.decimals, heartbeatSeconds: s.heartbeatSeconds });
-    }
+    await fundAccounts(this.anvilUrl(), [deployer, publisherKey]);
+    // Deploy through a validator node: the receipt shows once the block is served.
+    const url = this.urlOf('validator-0');
+    const deployed = await deployFeeds(url, deployer, publisherKey.address, s.feeds, s.chainId);
+    this.feeds = deployed.map(({ name, address, decimals }) => ({
+      name,
+      address,
+      decimals,
+      heartbeatSeconds: s.heartbeatSeconds,
+    }));
 
-    this.publisher = new OraclePublisher({
-      rpcUrl: this.urlOf('gateway'), privateKey: publisherKey.privateKey, chainId: s.chainId,
-      feeds: this.feeds.map((f, i) => ({ ...f, startPrice: s.feeds[i]?.startPrice ?? 1 })),
-      heartbeatSeconds: s.heartbeatSeconds, txTimeoutMs: s.publisherTxTimeoutSeconds * 1000,
-      breaker: new CircuitBreaker({
-        failureThreshold: s.breakerFailureThreshold, cooldownMs: s.breakerCooldownSeconds * 1000,
-      }),
-      faults: {
-        stopped: () => this.store.isOn('publisher-stopped'),
-        breakerForcedOpen: () => this.store.isOn('breaker-open'),
-        stuckTx: () => this.store.isOn('publisher-stuck-tx'),
-        badAnswer: () => {
-          const fault = this.store.get('oracle-bad-answer');
-          return fault ? BigInt(fault.params.answer as number) : undefined;
-        },
-      },
-      hold: this.hold, random: this.random, logger: s.logger.child({ component: 'publisher' }),
+    this.publisher = createPublisher({
+      gatewayUrl: this.urlOf('gateway'),
+      key: publisherKey,
+      chainId: s.chainId,
+      feeds: deployed,
+      heartbeatSeconds: s.heartbeatSeconds,
+      txTimeoutSeconds: s.publisherTxTimeoutSeconds,
+      breakerFailureThreshold: s.breakerFailureThreshold,
+      breakerCooldownSeconds: s.breakerCooldownSeconds,
+      faults: publisherFaults(this.store),
+      hold: this.hold,
+      random: this.random,
+      logger: s.logger.child({ component: 'publisher' }),
     });
     this.publisherEndpoint = new HttpEndpoint(ports.publisher, this.publisher.handler());
     await this.publisherEndpoint.setUp(true);
@@ -363,13 +344,17 @@ class DevnetRuntime implements FaultHost {
     if (!this.s.kube) return;
     const pods = [
       ...this.nodes.map((n) => ({
-        name: podNameOf(n.name), component: n.role, ...(n.key ? { validatorAddress: n.key.address } : {}),
+        name: podNameOf(n.name),
+        component: n.role,
+        ...(n.key ? { validatorAddress: n.key.address } : {}),
       })),
       { name: PUBLISHER_POD, app: 'oracle-publisher' },
     ];
     const port = this.ports?.kube;
     this.kube = await startKubeStandIn({
-      namespace: 'besu-network', pods, ...(port === undefined ? {} : { port }),
+      namespace: KUBE_NAMESPACE,
+      pods,
+      ...(port === undefined ? {} : { port }),
     });
   }
 
@@ -387,7 +372,9 @@ class DevnetRuntime implements FaultHost {
   async setFault(name: string, on: boolean, params: Record<string, unknown> = {}) {
     const { target, ...rest } = params;
     const fault = await this.store.set(name, {
-      on, params: rest, ...(typeof target === 'string' ? { target } : {}),
+      on,
+      params: rest,
+      ...(typeof target === 'string' ? { target } : {}),
     });
     await this.reconcile();
     this.s.logger.info({ fault: name, on, target }, 'fault switched');
@@ -407,18 +394,18 @@ class DevnetRuntime implements FaultHost {
     return [...this.nodes.map((n) => podNameOf(n.name)), PUBLISHER_POD];
   }
 
-  chainHead(): number {
-    return this.chain.head();
-  }
-
   podAlias(name: string): string | undefined {
     if (name === 'publisher' || name === 'oracle-publisher') return PUBLISHER_POD;
     return this.nodes.some((n) => n.name === name) ? podNameOf(name) : undefined;
   }
 
+  chainHead(): number {
+    return this.chain.head();
+  }
+
   async setPublisherBroke(broke: boolean): Promise<void> {
     if (!this.publisher) throw new Error('the oracle publisher is not running');
-    const balance = broke ? '0x0' : FUNDING;
+    const balance = broke ? '0x0' : FUNDING_WEI;
     await callRpc(this.anvilUrl(), 'anvil_setBalance', [this.publisher.address, balance]);
   }
 
@@ -434,14 +421,17 @@ class DevnetRuntime implements FaultHost {
 
   state(): Json {
     const head = this.chain.at(this.chain.head());
+    const { number, hash, timestamp, miner, round } = head ?? {};
     return {
       chainId: this.s.chainId,
-      head: head ? { number: head.number, hash: head.hash, timestamp: head.timestamp, miner: head.miner, round: head.round } : null,
+      head: head ? { number, hash, timestamp, miner, round } : null,
       blockPeriodSeconds: this.s.blockPeriodSeconds,
       requestTimeoutSeconds: this.s.requestTimeoutSeconds,
       faultTolerance: faultTolerance(this.s.validators),
       validators: this.keys.map((k, i) => ({
-        name: `validator-${i}`, address: k.address, live: this.isValidatorLive(k.address),
+        name: `validator-${i}`,
+        address: k.address,
+        live: this.isValidatorLive(k.address),
       })),
       producer: this.producer ? { ...this.producer.stats } : null,
       endpoints: [...this.endpoints].map(([name, e]) => ({ name, url: e.url, up: e.isUp })),
@@ -449,7 +439,7 @@ class DevnetRuntime implements FaultHost {
       publisher: this.publisher?.status() ?? null,
       feeds: this.feeds as unknown as Json,
       kubeApiUrl: this.kube?.url ?? null,
-    };
+    } as Json;
   }
 
   stop(): Promise<void> {
@@ -457,29 +447,29 @@ class DevnetRuntime implements FaultHost {
     return this.stopping;
   }
 
+  // Each step runs even if an earlier one failed, so no process or port is left behind.
   private async stopAll(): Promise<void> {
-    await this.publisher?.stop();
-    await this.producer?.stop();
-    for (const endpoint of [...this.endpoints.values(), this.publisherEndpoint, this.controlEndpoint]) {
-      await endpoint?.setUp(false);
+    const endpoints = [...this.endpoints.values(), this.publisherEndpoint, this.controlEndpoint];
+    const steps: Array<() => Promise<void> | undefined> = [
+      () => this.publisher?.stop(),
+      () => this.producer?.stop(),
+      ...endpoints.map((endpoint) => () => endpoint?.setUp(false)),
+      () => this.kube?.stop(),
+      () => this.anvilProcess?.stop(),
+    ];
+    for (const step of steps) {
+      await Promise.resolve()
+        .then(step)
+        .catch((err: unknown) => this.s.logger.error({ err }, 'stop step failed'));
     }
-    await this.kube?.stop();
-    await this.anvilProcess?.stop();
   }
 
   api(): Devnet {
-    const ports = this.ports as PortMap;
     const anvil = this.anvilProcess as AnvilProcess;
     const publisherUrl = this.publisherEndpoint?.url ?? '';
     return {
       chainId: this.s.chainId,
-      endpoints: [
-        ...this.nodes.map((n) => ({
-          name: n.name, url: this.urlOf(n.name), role: n.role, qbftApi: n.qbftApi,
-          ...(n.key ? { validatorAddress: n.key.address } : {}),
-        })),
-        { name: 'gateway', url: this.urlOf('gateway'), role: 'gateway' as const, qbftApi: false },
-      ],
+      endpoints: this.endpointList(),
       validators: [...this.validatorAddresses],
       feeds: this.feeds.map((f) => ({ ...f })),
       publisher: {
@@ -490,7 +480,7 @@ class DevnetRuntime implements FaultHost {
       controlUrl: this.controlEndpoint?.url ?? '',
       ...(this.kube ? { kubeApiUrl: this.kube.url } : {}),
       anvil: { url: anvil.url, pid: anvil.pid },
-      ports,
+      ports: this.ports as PortMap,
       blockPeriodSeconds: this.s.blockPeriodSeconds,
       requestTimeoutSeconds: this.s.requestTimeoutSeconds,
       setFault: (name, on, params) => this.setFault(name, on, params),
@@ -499,7 +489,24 @@ class DevnetRuntime implements FaultHost {
       stop: () => this.stop(),
     };
   }
+
+  private endpointList(): DevnetEndpoint[] {
+    const nodes = this.nodes.map((n) => ({
+      name: n.name,
+      url: this.urlOf(n.name),
+      role: n.role,
+      qbftApi: n.qbftApi,
+      ...(n.key ? { validatorAddress: n.key.address } : {}),
+    }));
+    return [
+      ...nodes,
+      { name: 'gateway', url: this.urlOf('gateway'), role: 'gateway', qbftApi: false },
+    ];
+  }
 }
+
+/** The Kubernetes namespace the stand-in serves. */
+export const KUBE_NAMESPACE = 'besu-network';
 
 /** The publisher's pod in the Kubernetes stand-in (Deployment oracle-publisher). */
 export const PUBLISHER_POD = 'oracle-publisher-0';

@@ -15,14 +15,19 @@ export interface FeedArtifact {
 }
 
 /** Path of the feed's Solidity source. */
-export const FEED_SOURCE_PATH = fileURLToPath(new URL('./contracts/PriceFeed.sol', import.meta.url));
+export const FEED_SOURCE_PATH = fileURLToPath(
+  new URL('./contracts/PriceFeed.sol', import.meta.url),
+);
 
 // London has no PUSH0/MCOPY; the chain runs London rules, so the bytecode must too.
 const EVM_VERSION = 'london';
 
 interface SolcOutput {
   errors?: Array<{ severity: string; formattedMessage: string }>;
-  contracts?: Record<string, Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>>;
+  contracts?: Record<
+    string,
+    Record<string, { abi: unknown[]; evm: { bytecode: { object: string } } }>
+  >;
 }
 
 interface Solc {
@@ -68,7 +73,9 @@ function compileSource(solc: Solc, source: string): FeedArtifact {
   const output = JSON.parse(solc.compile(JSON.stringify(input))) as SolcOutput;
   const errors = (output.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length > 0) {
-    throw new Error(`PriceFeed.sol does not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`);
+    throw new Error(
+      `PriceFeed.sol does not compile:\n${errors.map((e) => e.formattedMessage).join('\n')}`,
+    );
   }
   const contract = output.contracts?.['PriceFeed.sol']?.PriceFeed;
   if (!contract) throw new Error('solc produced no PriceFeed contract');
@@ -96,10 +103,19 @@ export async function deployFeed(
 ): Promise<string> {
   const wallet = new Wallet(deployerKey);
   const factory = new ContractFactory(artifact.abi as InterfaceAbi, artifact.bytecode);
-  const deployTx = await factory.getDeployTransaction(feed.decimals, feed.description, feed.transmitter);
+  const deployTx = await factory.getDeployTransaction(
+    feed.decimals,
+    feed.description,
+    feed.transmitter,
+  );
   const raw = await wallet.signTransaction({
-    ...deployTx, type: 2, chainId, nonce, gasLimit: 2_000_000,
-    maxFeePerGas: 1_000_000_000n, maxPriorityFeePerGas: 0n,
+    ...deployTx,
+    type: 2,
+    chainId,
+    nonce,
+    gasLimit: 2_000_000,
+    maxFeePerGas: 1_000_000_000n,
+    maxPriorityFeePerGas: 0n,
   });
   const hash = String(await callRpc(rpcUrl, 'eth_sendRawTransaction', [raw]));
 

@@ -30,7 +30,9 @@ const latest = async () => {
 };
 
 async function breaker(): Promise<{ state: string }> {
-  const status = (await (await fetch(devnet.publisher.breakerJsonUrl)).json()) as { breaker: { state: string } };
+  const status = (await (await fetch(devnet.publisher.breakerJsonUrl)).json()) as {
+    breaker: { state: string };
+  };
   return status.breaker;
 }
 
@@ -45,8 +47,12 @@ const nonces = async () => {
 
 beforeAll(async () => {
   devnet = await startDevnet({
-    blockPeriodSeconds: 1, heartbeatSeconds: 1, publisherTxTimeoutSeconds: 2.5,
-    breakerFailureThreshold: 2, breakerCooldownSeconds: 2, seed: 'oracle-test',
+    blockPeriodSeconds: 1,
+    heartbeatSeconds: 1,
+    publisherTxTimeoutSeconds: 2.5,
+    breakerFailureThreshold: 2,
+    breakerCooldownSeconds: 2,
+    seed: 'oracle-test',
   });
   gateway = devnet.endpoints.find((e) => e.name === 'gateway')?.url ?? '';
   feed = devnet.feeds[0]?.address ?? '';
@@ -69,10 +75,14 @@ describe('oracle feed', () => {
 
   it('gets a positive random-walk price on each heartbeat', async () => {
     const first = await latest();
-    const later = await waitFor(async () => {
-      const now = await latest();
-      return now.roundId > first.roundId ? now : undefined;
-    }, 10_000, 'a new round');
+    const later = await waitFor(
+      async () => {
+        const now = await latest();
+        return now.roundId > first.roundId ? now : undefined;
+      },
+      10_000,
+      'a new round',
+    );
 
     expect(later.answer).toBeGreaterThan(0n);
     expect(later.updatedAt).toBeGreaterThanOrEqual(first.updatedAt);
@@ -90,9 +100,18 @@ describe('oracle feed', () => {
   it('reads updatedAt 0 from a feed never updated', async () => {
     const key = deriveKey('oracle-test', 'extra-deployer');
     await rpcResultOf(devnet.anvil.url, 'anvil_setBalance', [key.address, '0x56bc75e2d63100000']);
-    const address = await deployFeed(gateway, key.privateKey, 0, await compileFeed(), {
-      decimals: 18, description: 'EMPTY', transmitter: key.address,
-    }, 138);
+    const address = await deployFeed(
+      gateway,
+      key.privateKey,
+      0,
+      await compileFeed(),
+      {
+        decimals: 18,
+        description: 'EMPTY',
+        transmitter: key.address,
+      },
+      138,
+    );
     const [roundId, , , updatedAt] = await call('latestRoundData', [], address);
 
     expect(Number(roundId)).toBe(0);
@@ -114,11 +133,18 @@ describe('Kubernetes stand-in faults', () => {
 
   it('lists validator, rpc and publisher pods by label', async () => {
     const names = async (selector: string) => {
-      const body = (await (await list(`${podsPath}?labelSelector=${selector}`)).json()) as { items: Array<{ metadata: { name: string } }> };
+      const body = (await (await list(`${podsPath}?labelSelector=${selector}`)).json()) as {
+        items: Array<{ metadata: { name: string } }>;
+      };
       return body.items.map((i) => i.metadata.name);
     };
 
-    expect(await names('component=validator')).toEqual(['besu-validator-0', 'besu-validator-1', 'besu-validator-2', 'besu-validator-3']);
+    expect(await names('component=validator')).toEqual([
+      'besu-validator-0',
+      'besu-validator-1',
+      'besu-validator-2',
+      'besu-validator-3',
+    ]);
     expect(await names('component=rpc')).toEqual(['besu-rpc-0', 'besu-rpc-1']);
     expect(await names('app=oracle-publisher')).toEqual(['oracle-publisher-0']);
   });
@@ -150,7 +176,11 @@ describe('oracle faults', () => {
     { desc: 'negative', answer: -5n },
   ])('pushes a $desc answer on oracle-bad-answer', async ({ answer }) => {
     await devnet.setFault('oracle-bad-answer', true, { answer: Number(answer) });
-    const seen = await waitFor(async () => ((await latest()).answer === answer ? true : undefined), 10_000, 'the bad answer');
+    const seen = await waitFor(
+      async () => ((await latest()).answer === answer ? true : undefined),
+      10_000,
+      'the bad answer',
+    );
     await devnet.setFault('oracle-bad-answer', false);
 
     expect(seen).toBe(true);
@@ -174,35 +204,51 @@ describe('oracle faults', () => {
 
   it('opens the breaker when out of funds, then half-opens and closes after a refill', async () => {
     await devnet.setFault('publisher-out-of-funds', true);
-    const balance = await rpcResultOf(gateway, 'eth_getBalance', [devnet.publisher.address, 'latest']);
+    const balance = await rpcResultOf(gateway, 'eth_getBalance', [
+      devnet.publisher.address,
+      'latest',
+    ]);
     await waitFor(async () => (await breaker()).state === 'open', 15_000, 'the breaker to open');
     await devnet.setFault('publisher-out-of-funds', false);
 
     expect(balance).toBe('0x0');
     const states = new Set<string>();
-    await waitFor(async () => {
-      const state = (await breaker()).state;
-      states.add(state);
-      return state === 'closed';
-    }, 20_000, 'the breaker to close', 100);
+    await waitFor(
+      async () => {
+        const state = (await breaker()).state;
+        states.add(state);
+        return state === 'closed';
+      },
+      20_000,
+      'the breaker to close',
+      100,
+    );
     expect(states.has('half-open') || states.has('open')).toBe(true);
   });
 
   it('leaves a nonce gap (pending > latest) on publisher-stuck-tx, filled when cleared', async () => {
     await devnet.setFault('publisher-stuck-tx', true);
-    const gap = await waitFor(async () => {
-      const n = await nonces();
-      return n.pending > n.latest ? n : undefined;
-    }, 10_000, 'a nonce gap');
+    const gap = await waitFor(
+      async () => {
+        const n = await nonces();
+        return n.pending > n.latest ? n : undefined;
+      },
+      10_000,
+      'a nonce gap',
+    );
     await new Promise((r) => setTimeout(r, 2000));
     const stillStuck = await nonces();
     await devnet.setFault('publisher-stuck-tx', false);
 
     expect(stillStuck.latest).toBe(gap.latest);
-    await waitFor(async () => {
-      const n = await nonces();
-      return n.latest > gap.latest && n.pending === n.latest;
-    }, 15_000, 'the gap to fill');
+    await waitFor(
+      async () => {
+        const n = await nonces();
+        return n.latest > gap.latest && n.pending === n.latest;
+      },
+      15_000,
+      'the gap to fill',
+    );
   });
 
   it('stops publishing and serving on publisher-stopped', async () => {

@@ -73,5 +73,13 @@ export async function planPorts(validators: number, basePort?: number): Promise<
     number,
     ...number[],
   ];
-  return { gateway, rpc: [rpc0, rpc1], validators: vals, publisher, control, kube: undefined, anvil };
+  return {
+    gateway,
+    rpc: [rpc0, rpc1],
+    validators: vals,
+    publisher,
+    control,
+    kube: undefined,
+    anvil,
+  };
 }

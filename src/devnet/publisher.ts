@@ -82,7 +82,9 @@ export class OraclePublisher {
   private async run(): Promise<void> {
     while (!this.abort.signal.aborted) {
       const started = Date.now();
-      await this.tick().catch((err: unknown) => this.opts.logger.error({ err }, 'heartbeat failed'));
+      await this.tick().catch((err: unknown) =>
+        this.opts.logger.error({ err }, 'heartbeat failed'),
+      );
       const wait = this.opts.heartbeatSeconds * 1000 - (Date.now() - started);
       await sleep(Math.max(wait, 50), undefined, { signal: this.abort.signal }).catch(() => {});
     }
@@ -133,9 +135,14 @@ export class OraclePublisher {
     const answer = this.nextAnswer(feed);
     const nonce = Number(await this.rpc('eth_getTransactionCount', [this.address, 'pending']));
     const raw = await this.wallet.signTransaction({
-      type: 2, chainId: this.opts.chainId, nonce, to: feed.address, gasLimit: 200_000,
+      type: 2,
+      chainId: this.opts.chainId,
+      nonce,
+      to: feed.address,
+      gasLimit: 200_000,
       data: FEED_ABI.encodeFunctionData('updateAnswer', [answer]),
-      maxFeePerGas: MAX_FEE_PER_GAS, maxPriorityFeePerGas: 0n,
+      maxFeePerGas: MAX_FEE_PER_GAS,
+      maxPriorityFeePerGas: 0n,
     });
     const hash = String(await this.rpc('eth_sendRawTransaction', [raw]));
     if (this.opts.faults.stuckTx() && this.opts.hold.entries().length === 0) {
@@ -175,11 +182,14 @@ export class OraclePublisher {
         updatesTotal: this.counters.updates,
         failuresTotal: this.counters.failures,
         skippedTotal: this.counters.skipped,
-        lastSuccessAt: this.lastSuccessAt === null ? null : new Date(this.lastSuccessAt).toISOString(),
+        lastSuccessAt:
+          this.lastSuccessAt === null ? null : new Date(this.lastSuccessAt).toISOString(),
         lastError: this.lastError,
       },
       feeds: this.opts.feeds.map((f) => ({
-        name: f.name, address: f.address, decimals: f.decimals,
+        name: f.name,
+        address: f.address,
+        decimals: f.decimals,
         lastAnswer: this.lastAnswers.get(f.name) ?? null,
       })),
     };
@@ -192,7 +202,9 @@ export class OraclePublisher {
     const lines = [
       '# HELP oracle_publisher_circuit_breaker_state Circuit breaker state: 1 for the current one.',
       '# TYPE oracle_publisher_circuit_breaker_state gauge',
-      ...BREAKER_STATES.map((s) => `oracle_publisher_circuit_breaker_state{state="${s}"} ${s === state ? 1 : 0}`),
+      ...BREAKER_STATES.map(
+        (s) => `oracle_publisher_circuit_breaker_state{state="${s}"} ${s === state ? 1 : 0}`,
+      ),
       '# HELP oracle_publisher_updates_total Feed updates mined.',
       '# TYPE oracle_publisher_updates_total counter',
       `oracle_publisher_updates_total ${this.counters.updates}`,

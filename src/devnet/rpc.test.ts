@@ -6,12 +6,17 @@ import { checkBlock, fetchBlock, postRpc, probeConnect, rpcResultOf, waitFor } f
 
 let devnet: Devnet;
 const urlOf = (name: string) => devnet.endpoints.find((e) => e.name === name)?.url ?? '';
-const head = async (name = 'validator-0') => Number(await rpcResultOf(urlOf(name), 'eth_blockNumber'));
-const errorOf = (body: unknown) => (isJsonObject(body) && isJsonObject(body.error) ? body.error : null);
+const head = async (name = 'validator-0') =>
+  Number(await rpcResultOf(urlOf(name), 'eth_blockNumber'));
+const errorOf = (body: unknown) =>
+  isJsonObject(body) && isJsonObject(body.error) ? body.error : null;
 
 beforeAll(async () => {
   devnet = await startDevnet({
-    blockPeriodSeconds: 1, heartbeatSeconds: 1, seed: 'rpc-test', kube: false,
+    blockPeriodSeconds: 1,
+    heartbeatSeconds: 1,
+    seed: 'rpc-test',
+    kube: false,
   });
   await waitFor(async () => (await head()) >= 3, 20_000, 'three blocks');
 });
@@ -22,7 +27,12 @@ afterAll(async () => {
 
 describe('Besu RPC surface', () => {
   it.each([
-    { desc: 'client-version', method: 'web3_clientVersion', params: [], result: 'besu/v26.3.0/linux-x86_64/openjdk-java-21' },
+    {
+      desc: 'client-version',
+      method: 'web3_clientVersion',
+      params: [],
+      result: 'besu/v26.3.0/linux-x86_64/openjdk-java-21',
+    },
     { desc: 'chain-id', method: 'eth_chainId', params: [], result: '0x8a' },
     { desc: 'net-version', method: 'net_version', params: [], result: '138' },
     { desc: 'syncing', method: 'eth_syncing', params: [], result: false },
@@ -34,13 +44,62 @@ describe('Besu RPC surface', () => {
   });
 
   it.each([
-    { desc: 'qbft-on-rpc-1', node: 'rpc-1', method: 'qbft_getValidatorsByBlockNumber', params: ['latest'], code: -32604, message: 'Method not enabled' },
-    { desc: 'unknown-method', node: 'rpc-0', method: 'eth_nonsense', params: [], code: -32601, message: 'Method not found' },
-    { desc: 'debug-not-enabled', node: 'rpc-0', method: 'debug_getRawHeader', params: ['latest'], code: -32604, message: 'Method not enabled' },
-    { desc: 'ibft-on-qbft', node: 'rpc-0', method: 'ibft_getValidatorsByBlockNumber', params: ['latest'], code: -32604, message: 'Method not enabled' },
-    { desc: 'signer-metrics-from-ge-to', node: 'rpc-0', method: 'qbft_getSignerMetrics', params: ['0x2', '0x2'], code: -32602, message: 'Invalid block number params' },
-    { desc: 'bad-hash', node: 'rpc-0', method: 'qbft_getValidatorsByBlockHash', params: ['0x12'], code: -32602, message: 'Invalid block hash params' },
-    { desc: 'finalized-unset', node: 'rpc-0', method: 'eth_getBlockByNumber', params: ['finalized', false], code: -39001, message: 'Unknown block' },
+    {
+      desc: 'qbft-on-rpc-1',
+      node: 'rpc-1',
+      method: 'qbft_getValidatorsByBlockNumber',
+      params: ['latest'],
+      code: -32604,
+      message: 'Method not enabled',
+    },
+    {
+      desc: 'unknown-method',
+      node: 'rpc-0',
+      method: 'eth_nonsense',
+      params: [],
+      code: -32601,
+      message: 'Method not found',
+    },
+    {
+      desc: 'debug-not-enabled',
+      node: 'rpc-0',
+      method: 'debug_getRawHeader',
+      params: ['latest'],
+      code: -32604,
+      message: 'Method not enabled',
+    },
+    {
+      desc: 'ibft-on-qbft',
+      node: 'rpc-0',
+      method: 'ibft_getValidatorsByBlockNumber',
+      params: ['latest'],
+      code: -32604,
+      message: 'Method not enabled',
+    },
+    {
+      desc: 'signer-metrics-from-ge-to',
+      node: 'rpc-0',
+      method: 'qbft_getSignerMetrics',
+      params: ['0x2', '0x2'],
+      code: -32602,
+      message: 'Invalid block number params',
+    },
+    {
+      desc: 'bad-hash',
+      node: 'rpc-0',
+      method: 'qbft_getValidatorsByBlockHash',
+      params: ['0x12'],
+      code: -32602,
+      message: 'Invalid block hash params',
+    },
+    {
+      desc: 'finalized-unset',
+      node: 'rpc-0',
+      method: 'eth_getBlockByNumber',
+      params: ['finalized', false],
+      code: -39001,
+      message: 'Unknown block',
+    },
   ])('$desc', async ({ node, method, params, code, message }) => {
     const { status, body } = await postRpc(urlOf(node), method, params);
 
@@ -52,10 +111,16 @@ describe('Besu RPC surface', () => {
     const url = urlOf('validator-0');
     const block = await fetchBlock(url, 1);
 
-    expect(await rpcResultOf(url, 'qbft_getValidatorsByBlockNumber', ['latest'])).toEqual(devnet.validators);
-    expect(await rpcResultOf(url, 'qbft_getValidatorsByBlockHash', [String(block.hash)])).toEqual(devnet.validators);
+    expect(await rpcResultOf(url, 'qbft_getValidatorsByBlockNumber', ['latest'])).toEqual(
+      devnet.validators,
+    );
+    expect(await rpcResultOf(url, 'qbft_getValidatorsByBlockHash', [String(block.hash)])).toEqual(
+      devnet.validators,
+    );
     expect(await rpcResultOf(url, 'qbft_getValidatorsByBlockNumber', ['0xffffff'])).toBeNull();
-    expect(await rpcResultOf(url, 'qbft_getValidatorsByBlockHash', [`0x${'ab'.repeat(32)}`])).toBeNull();
+    expect(
+      await rpcResultOf(url, 'qbft_getValidatorsByBlockHash', [`0x${'ab'.repeat(32)}`]),
+    ).toBeNull();
   });
 
   it('counts qbft_getSignerMetrics by coinbase over [from, to)', async () => {
@@ -63,7 +128,9 @@ describe('Besu RPC surface', () => {
     const b1 = await fetchBlock(urlOf('rpc-0'), 1);
     const b2 = await fetchBlock(urlOf('rpc-0'), 2);
     const counted = (metrics as Array<{ address: string; proposedBlockCount: string }>)
-      .filter((m) => m.proposedBlockCount !== '0x0').map((m) => m.address).sort();
+      .filter((m) => m.proposedBlockCount !== '0x0')
+      .map((m) => m.address)
+      .sort();
 
     expect(counted).toEqual([String(b1.miner), String(b2.miner)].sort());
     expect((metrics as unknown[]).length).toBe(devnet.validators.length);
@@ -107,10 +174,19 @@ describe('Besu RPC surface', () => {
 
   it('rewrites blockHash in transactions, receipts and logs to the BFT hash', async () => {
     const url = urlOf('rpc-0');
-    const block = await waitFor(async () => {
-      const latest = await rpcResultOf(url, 'eth_getBlockByNumber', ['latest', true]);
-      return isJsonObject(latest) && Array.isArray(latest.transactions) && latest.transactions.length > 0 ? latest : undefined;
-    }, 15_000, 'a block with a transaction', 300);
+    const block = await waitFor(
+      async () => {
+        const latest = await rpcResultOf(url, 'eth_getBlockByNumber', ['latest', true]);
+        return isJsonObject(latest) &&
+          Array.isArray(latest.transactions) &&
+          latest.transactions.length > 0
+          ? latest
+          : undefined;
+      },
+      15_000,
+      'a block with a transaction',
+      300,
+    );
     const tx = (block.transactions as Array<{ hash: string; blockHash: string }>)[0];
     const receipt = await rpcResultOf(url, 'eth_getTransactionReceipt', [String(tx?.hash)]);
     const byHash = await rpcResultOf(url, 'eth_getTransactionByHash', [String(tx?.hash)]);
@@ -150,7 +226,8 @@ describe('RPC node faults', () => {
   it('answers 429 beyond the rate limit', async () => {
     await devnet.setFault('rpc-rate-limit', true, { target: 'rpc-0', rps: 2 });
     const statuses = [];
-    for (let i = 0; i < 4; i++) statuses.push((await postRpc(urlOf('rpc-0'), 'eth_chainId')).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await postRpc(urlOf('rpc-0'), 'eth_chainId')).status);
     await devnet.setFault('rpc-rate-limit', false, { target: 'rpc-0' });
 
     expect(statuses).toEqual([200, 200, 429, 429]);
@@ -190,7 +267,10 @@ describe('RPC node faults', () => {
     await waitFor(async () => (await head()) > stuckAt + 3, 15_000, 'the chain to move on');
     const served = Number(await rpcResultOf(urlOf('rpc-1'), 'eth_blockNumber'));
     const syncing = await rpcResultOf(urlOf('rpc-1'), 'eth_syncing');
-    const beyond = await rpcResultOf(urlOf('rpc-1'), 'eth_getBlockByNumber', [`0x${(stuckAt + 1).toString(16)}`, false]);
+    const beyond = await rpcResultOf(urlOf('rpc-1'), 'eth_getBlockByNumber', [
+      `0x${(stuckAt + 1).toString(16)}`,
+      false,
+    ]);
     const readiness = await fetch(`${urlOf('rpc-1')}/readiness`);
     await devnet.setFault('rpc-stuck', false, { target: 'rpc-1' });
 
@@ -210,8 +290,14 @@ describe('RPC node faults', () => {
     const canonicalBelow = await fetchBlock(urlOf('validator-0'), from - 1);
     const forkTip = await fetchBlock(urlOf('rpc-0'), tip);
     const forkTipParent = await fetchBlock(urlOf('rpc-0'), tip - 1);
-    const byHash = await rpcResultOf(urlOf('rpc-0'), 'eth_getBlockByHash', [String(forked.hash), false]);
-    const unknownElsewhere = await rpcResultOf(urlOf('validator-0'), 'eth_getBlockByHash', [String(forked.hash), false]);
+    const byHash = await rpcResultOf(urlOf('rpc-0'), 'eth_getBlockByHash', [
+      String(forked.hash),
+      false,
+    ]);
+    const unknownElsewhere = await rpcResultOf(urlOf('validator-0'), 'eth_getBlockByHash', [
+      String(forked.hash),
+      false,
+    ]);
     await devnet.setFault('rpc-fork', false, { target: 'rpc-0' });
 
     expect(forked.hash).not.toBe(canonical.hash);
@@ -243,7 +329,8 @@ describe('gateway', () => {
     await devnet.setFault('gateway-error', false);
     await devnet.setFault('rpc-down', true, { target: 'rpc-0' });
     const results = [];
-    for (let i = 0; i < 3; i++) results.push((await postRpc(urlOf('gateway'), 'eth_chainId')).status);
+    for (let i = 0; i < 3; i++)
+      results.push((await postRpc(urlOf('gateway'), 'eth_chainId')).status);
     await devnet.setFault('rpc-down', true, { target: 'rpc-1' });
     const allDown = await postRpc(urlOf('gateway'), 'eth_chainId');
     await devnet.setFault('rpc-down', false, { target: 'rpc-0' });
@@ -262,12 +349,20 @@ describe('control API and CLI', () => {
 
   it('switches faults over HTTP and lists them', async () => {
     const on = await post('rpc-slow', { on: true, target: 'rpc-1', latencyMs: 10 });
-    const listed = (await (await fetch(`${control()}/faults`)).json()) as { active: unknown[]; available: Array<{ name: string }> };
-    const state = (await (await fetch(`${control()}/state`)).json()) as { faults: unknown[]; head: { number: number } };
+    const listed = (await (await fetch(`${control()}/faults`)).json()) as {
+      active: unknown[];
+      available: Array<{ name: string }>;
+    };
+    const state = (await (await fetch(`${control()}/state`)).json()) as {
+      faults: unknown[];
+      head: { number: number };
+    };
     const off = await post('rpc-slow', { on: false, target: 'rpc-1' });
 
     expect(on.status).toBe(200);
-    expect(listed.active).toEqual([expect.objectContaining({ name: 'rpc-slow', target: 'rpc-1', params: { latencyMs: 10 } })]);
+    expect(listed.active).toEqual([
+      expect.objectContaining({ name: 'rpc-slow', target: 'rpc-1', params: { latencyMs: 10 } }),
+    ]);
     expect(listed.available.map((f) => f.name)).toContain('publisher-stuck-tx');
     expect(state.faults).toHaveLength(1);
     expect(state.head.number).toBeGreaterThan(0);
@@ -277,27 +372,60 @@ describe('control API and CLI', () => {
 
   it.each([
     { desc: 'unknown-fault', name: 'meteor-strike', body: { on: true }, status: 404 },
-    { desc: 'bad-target', name: 'validator-down', body: { on: true, target: 'rpc-0' }, status: 400 },
+    {
+      desc: 'bad-target',
+      name: 'validator-down',
+      body: { on: true, target: 'rpc-0' },
+      status: 400,
+    },
     { desc: 'bad-param', name: 'rpc-slow', body: { on: true, latencyMs: 'soon' }, status: 400 },
     { desc: 'unknown-param', name: 'rpc-slow', body: { on: true, colour: 'red' }, status: 400 },
     { desc: 'missing-on', name: 'rpc-slow', body: { target: 'rpc-0' }, status: 400 },
-    { desc: 'kube-not-running', name: 'pod-crashloop', body: { on: true, target: 'besu-validator-0' }, status: 409 },
+    {
+      desc: 'kube-not-running',
+      name: 'pod-crashloop',
+      body: { on: true, target: 'besu-validator-0' },
+      status: 409,
+    },
   ])('refuses a bad request ($desc)', async ({ name, body, status }) => {
     expect((await post(name, body)).status).toBe(status);
     expect(devnet.faults()).toEqual([]);
   });
 
   it('drives faults from the CLI', async () => {
-    const cli = (args: string[]) => new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/devnet/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-      child.on('exit', (code) => resolve({ code, out }));
-    });
-    const on = await cli(['fault', 'rpc-wrong-chain-id', 'on', '--target', 'rpc-1', '--param', 'chainId=5', '--control-url', control()]);
+    const cli = (args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'src/devnet/cli.ts', ...args], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+        });
+        child.on('exit', (code) => resolve({ code, out }));
+      });
+    const on = await cli([
+      'fault',
+      'rpc-wrong-chain-id',
+      'on',
+      '--target',
+      'rpc-1',
+      '--param',
+      'chainId=5',
+      '--control-url',
+      control(),
+    ]);
     const chainId = await rpcResultOf(urlOf('rpc-1'), 'eth_chainId');
     const status = await cli(['status', '--control-url', control()]);
-    const off = await cli(['fault', 'rpc-wrong-chain-id', 'off', '--target', 'rpc-1', '--control-url', control()]);
+    const off = await cli([
+      'fault',
+      'rpc-wrong-chain-id',
+      'off',
+      '--target',
+      'rpc-1',
+      '--control-url',
+      control(),
+    ]);
 
     expect(on.code).toBe(0);
     expect(chainId).toBe('0x5');
