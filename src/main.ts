@@ -54,7 +54,13 @@ async function main(argv: string[]): Promise<number> {
       0,
     );
 
-  const logger = createLogger({ level: args.logLevel, pretty: args.logFormat === 'pretty', scrub });
+  // --once keeps stdout for its table or JSON; logs go to stderr then.
+  const logger = createLogger({
+    level: args.logLevel,
+    pretty: args.logFormat === 'pretty',
+    scrub,
+    fd: args.once ? 2 : 1,
+  });
   const daemon = new Daemon({ config, kinds: PROBE_KINDS, logger, version: VERSION });
   if (args.once) return runOnce(daemon, args, scrub);
 

@@ -10,6 +10,8 @@ export interface LoggerOptions {
   pretty?: boolean;
   /** Applied to every message and string field before it is written. */
   scrub?: (text: string) => string;
+  /** File descriptor to write to: 1 (stdout, the default) or 2 (stderr, used by --once). */
+  fd?: 1 | 2;
 }
 
 /**
@@ -18,16 +20,23 @@ export interface LoggerOptions {
  */
 export function createLogger(opts: LoggerOptions): Logger {
   const scrub = opts.scrub ?? ((t: string) => t);
-  return pino({
-    level: opts.level,
-    base: { app: 'chainprobe' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    hooks: {
-      streamWrite: (line) => scrub(line),
+  const fd = opts.fd ?? 1;
+  return pino(
+    {
+      level: opts.level,
+      base: { app: 'chainprobe' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      hooks: {
+        streamWrite: (line) => scrub(line),
+      },
+      transport: opts.pretty
+        ? {
+            target: 'pino-pretty',
+            options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', destination: fd },
+          }
+        : undefined,
     },
-    transport: opts.pretty
-      ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } }
-      : undefined,
-  });
+    opts.pretty ? undefined : pino.destination({ fd, sync: false }),
+  );
 }
