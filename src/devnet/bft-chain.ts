@@ -1,5 +1,5 @@
 import { bftBlockHash, commitDigest } from '../consensus/header.js';
-import { encodeExtraData, type BftExtraData } from '../consensus/extra-data.js';
+import { decodeExtraData, encodeExtraData, type BftExtraData } from '../consensus/extra-data.js';
 import { signCommitSeal } from '../consensus/seals.js';
 import type { DevKey } from './keys.js';
 import { isJsonObject, type Json, type JsonObject } from './jsonrpc.js';
@@ -23,8 +23,16 @@ export interface BftBlockRecord {
   timestamp: number;
   /** Addresses whose commit seals the block carries, in seal order. */
   signers: string[];
+  /** Every live validator's commit seal, in arrival order (a node keeps the first quorum). */
+  sealPool: CommitSeal[];
   /** The header fields that replace anvil's when serving (hash, parentHash, extraData...). */
   header: JsonObject;
+}
+
+/** One validator's commit seal over a block. */
+export interface CommitSeal {
+  address: string;
+  seal: string;
 }
 
 /** What sealing a block needs besides anvil's block. */
@@ -33,8 +41,10 @@ export interface SealInput {
   parentHash: string;
   validators: string[];
   round: number;
-  /** Keys of the validators whose COMMIT arrived first, in arrival order. */
+  /** Keys of the live validators, in the order their COMMIT arrived. */
   sealers: DevKey[];
+  /** Seals the block carries: the first `quorum` sealers (default all). */
+  quorum?: number;
   /** Replaces anvil's timestamp (side branches only). */
   timestamp?: number;
 }
@@ -60,8 +70,16 @@ export function sealBlock(anvilBlock: JsonObject, input: SealInput): BftBlockRec
   });
 
   const digest = commitDigest(header, 'qbft');
-  const seals = input.sealers.map((key) => signCommitSeal(digest, key.privateKey));
-  header.extraData = encodeExtraData({ ...extra, seals }, 'qbft', 'full');
+  const sealPool = input.sealers.map((key) => ({
+    address: key.address,
+    seal: signCommitSeal(digest, key.privateKey),
+  }));
+  const carried = sealPool.slice(0, input.quorum ?? sealPool.length);
+  header.extraData = encodeExtraData(
+    { ...extra, seals: carried.map((c) => c.seal) },
+    'qbft',
+    'full',
+  );
   header.hash = bftBlockHash(header, 'qbft');
 
   return {
@@ -72,9 +90,35 @@ export function sealBlock(anvilBlock: JsonObject, input: SealInput): BftBlockRec
     miner: String(anvilBlock.miner).toLowerCase(),
     round: input.round,
     timestamp,
-    signers: input.sealers.map((key) => key.address),
+    signers: carried.map((c) => c.address),
+    sealPool,
     header,
   };
+}
+
+/**
+ * The same block as another node stores it: Besu seals each node's copy with the COMMITs that
+ * node held on reaching quorum, so seal sets differ between nodes while the hash (which
+ * excludes seals) does not. Picks `count` seals from the pool, `first` (a validator's own
+ * seal) ahead, then the pool rotated by `offset`.
+ */
+export function withSealSet(
+  record: BftBlockRecord,
+  count: number,
+  offset: number,
+  first?: string,
+): BftBlockRecord {
+  const pool = record.sealPool;
+  if (pool.length <= count && first === undefined) return record;
+  const rotated = pool.map((_, i) => pool[(i + offset) % pool.length] as CommitSeal);
+  const own = rotated.filter((c) => c.address === first);
+  const picked = [...own, ...rotated.filter((c) => c.address !== first)].slice(0, count);
+
+  const { extra } = decodeExtraData(String(record.header.extraData), 'qbft');
+  const seals = picked.map((c) => c.seal);
+  const extraData = encodeExtraData({ ...extra, seals }, 'qbft', 'full');
+  const signers = picked.map((c) => c.address);
+  return { ...record, signers, header: { ...record.header, extraData } };
 }
 
 /** Rewrites anvil's genesis into a QBFT genesis: [zero vanity, validators, c0, 80, c0]. */
@@ -97,6 +141,7 @@ export function sealGenesis(anvilGenesis: JsonObject, validators: string[]): Bft
     round: 0,
     timestamp: Number(anvilGenesis.timestamp),
     signers: [],
+    sealPool: [],
     header,
   };
 }

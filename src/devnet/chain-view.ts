@@ -1,4 +1,4 @@
-import { sealBlock, type BftBlockRecord, type BftChain } from './bft-chain.js';
+import { sealBlock, withSealSet, type BftBlockRecord, type BftChain } from './bft-chain.js';
 import type { DevKey } from './keys.js';
 
 /** The chain as one node sees it: its head, its blocks and their hashes. */
@@ -63,7 +63,7 @@ export class ForkBranch implements ChainView {
     const canonical = this.chain.at(number);
     const parent = this.record(number - 1);
     if (!canonical || !parent) return undefined;
-    const sealers = canonical.signers.map((address) => this.keysByAddress.get(address));
+    const sealers = canonical.sealPool.map((c) => this.keysByAddress.get(c.address));
     const record = sealBlock(
       { ...canonical.header, hash: canonical.anvilHash },
       {
@@ -71,6 +71,7 @@ export class ForkBranch implements ChainView {
         validators: this.validators,
         round: canonical.round,
         sealers: sealers.filter((key): key is DevKey => key !== undefined),
+        quorum: canonical.signers.length,
         timestamp: canonical.timestamp + 1,
       },
     );
@@ -87,4 +88,26 @@ export class ForkBranch implements ChainView {
     const canonical = this.chain.numberOfHash(lower);
     return canonical !== undefined && canonical < this.fromNumber ? canonical : undefined;
   }
+}
+
+/**
+ * `inner` as node number `nodeIndex` stores it: each block carries `quorum` seals picked for
+ * this node (a validator's own seal first), so seal sets differ between nodes.
+ */
+export function sealSetView(
+  inner: ChainView,
+  quorum: number,
+  nodeIndex: number,
+  ownAddress?: string,
+): ChainView {
+  return {
+    head: () => inner.head(),
+    record: (number) => {
+      const record = inner.record(number);
+      return record && number > 0
+        ? withSealSet(record, quorum, nodeIndex + number, ownAddress)
+        : record;
+    },
+    numberOfHash: (hash) => inner.numberOfHash(hash),
+  };
 }

@@ -73,6 +73,27 @@ describe('devnet chain in Besu QBFT format', () => {
     expect(sets.size).toBeGreaterThan(1);
   });
 
+  it('gives each node its own seal set for the same block, a validator its own seal first', async () => {
+    const nodes = ['validator-0', 'validator-2', 'rpc-0', 'rpc-1'].map((name) =>
+      devnet.endpoints.find((e) => e.name === name),
+    );
+    const tip = await head();
+    let differing = 0;
+    for (let n = 1; n <= tip; n++) {
+      const parents = await Promise.all(nodes.map((e) => fetchBlock(String(e?.url), n - 1)));
+      const blocks = await Promise.all(nodes.map((e) => fetchBlock(String(e?.url), n)));
+      const checks = blocks.map((b, i) => checkBlock(b, parents[i] as typeof b));
+      const sets = new Set(checks.map((c) => [...c.verdict.signers].sort().join()));
+      if (sets.size > 1) differing++;
+
+      expect(new Set(blocks.map((b) => b.hash)).size).toBe(1);
+      for (const check of checks) expect(check.verdict.valid).toBe(true);
+      expect(checks[0]?.verdict.signers[0]).toBe(nodes[0]?.validatorAddress);
+      expect(checks[1]?.verdict.signers[0]).toBe(nodes[1]?.validatorAddress);
+    }
+    expect(differing).toBeGreaterThan(0);
+  });
+
   it('serves Besu constants: mixHash, difficulty 1, nonce 0', async () => {
     const block = await fetchBlock(url, 'latest');
 

@@ -262,7 +262,7 @@ class DevnetRuntime implements FaultHost {
       chain: this.chain,
       validators: this.validatorAddresses,
       requestTimeoutSeconds: this.s.requestTimeoutSeconds,
-      view: () => this.views.viewOf(node.name),
+      view: () => this.views.viewOf(node.name, this.nodes.indexOf(node)),
       chainId: () => Number(wrongChainId() ?? this.s.chainId),
       peerCount: () => this.nodes.filter((n) => n !== node && !this.isNodeDown(n.name)).length,
       syncing: () => this.views.syncingOf(node.name),

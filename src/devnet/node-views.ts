@@ -1,5 +1,6 @@
+import { quorumSize } from '../consensus/proposer.js';
 import type { BftChain } from './bft-chain.js';
-import { canonicalView, ForkBranch, stuckView, type ChainView } from './chain-view.js';
+import { canonicalView, ForkBranch, sealSetView, stuckView, type ChainView } from './chain-view.js';
 import type { FaultStore } from './faults.js';
 import type { JsonObject } from './jsonrpc.js';
 import type { DevKey } from './keys.js';
@@ -10,24 +11,32 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 export class NodeViews {
   private readonly forks = new Map<string, ForkBranch>();
   private readonly keysByAddress: Map<string, DevKey>;
+  private readonly quorum: number;
 
   constructor(
     private readonly chain: BftChain,
-    keys: DevKey[],
+    private readonly keys: DevKey[],
     private readonly validators: string[],
     private readonly store: FaultStore,
   ) {
     this.keysByAddress = new Map(keys.map((k) => [k.address, k]));
+    this.quorum = quorumSize(validators.length);
   }
 
-  /** Node `name`'s view: canonical, or a side branch, possibly frozen at a stuck head. */
-  viewOf(name: string): ChainView {
+  /**
+   * Node `name`'s view: canonical or a side branch, possibly frozen at a stuck head, with the
+   * node's own seal sets. `nodeIndex` is the node's position among all nodes.
+   */
+  viewOf(name: string, nodeIndex: number): ChainView {
     const fork = this.store.get('rpc-fork', name);
     const base = fork
       ? this.branch(name, Number(fork.params.fromBlock))
       : canonicalView(this.chain);
+    const own = /^validator-(\d+)$/.exec(name);
+    const ownAddress = own ? this.keys[Number(own[1])]?.address : undefined;
+    const sealed = sealSetView(base, this.quorum, nodeIndex, ownAddress);
     const stuck = this.store.get('rpc-stuck', name);
-    return stuck ? stuckView(base, Number(stuck.params.head)) : base;
+    return stuck ? stuckView(sealed, Number(stuck.params.head)) : sealed;
   }
 
   /** Besu's eth_syncing for node `name`: an object while it is stuck behind the chain. */

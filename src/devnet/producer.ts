@@ -124,9 +124,7 @@ export class BlockProducer {
 
   private async produce(parent: BftBlockRecord, proposer: string, round: number): Promise<void> {
     const live = this.opts.validators.filter((v) => this.opts.isLive(v));
-    const sealers = this.arrivalOrder(live)
-      .slice(0, quorumSize(this.opts.validators.length))
-      .map((address) => this.keyOf(address));
+    const sealers = this.arrivalOrder(live).map((address) => this.keyOf(address));
     const timestamp = Math.max(parent.timestamp + 1, Math.round(Date.now() / 1000));
 
     await callRpc(this.opts.anvilUrl, 'anvil_setCoinbase', [proposer]);
@@ -140,6 +138,7 @@ export class BlockProducer {
       validators: this.opts.validators,
       round,
       sealers,
+      quorum: quorumSize(this.opts.validators.length),
     });
     this.opts.chain.append(record);
 
