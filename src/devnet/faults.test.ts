@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FAULTS, FaultRequestError, FaultStore, type FaultHost } from './faults.js';
 
@@ -159,5 +160,11 @@ describe('FaultStore', () => {
       expect(fault.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
       expect(fault.description.length).toBeGreaterThan(10);
     }
+  });
+
+  it('documents every fault in docs/devnet.md', () => {
+    const doc = readFileSync(new URL('../../docs/devnet.md', import.meta.url), 'utf8');
+
+    for (const fault of FAULTS) expect(doc, fault.name).toContain(`\`${fault.name}\``);
   });
 });

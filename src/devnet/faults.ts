@@ -225,8 +225,8 @@ export const FAULTS: readonly FaultDefinition[] = [
   {
     name: 'publisher-stuck-tx',
     description:
-      'The publisher leaves a nonce gap: pending nonce > latest nonce, nothing of ' +
-      'its mines until the fault is cleared (the gap is then filled).',
+      'A publisher transaction stays in the pool unmined (like an underpriced one): pending ' +
+      'nonce > latest nonce and later ones queue behind it; cleared, they all mine.',
     target: 'none',
     params: none,
   },
