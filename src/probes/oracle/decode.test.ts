@@ -126,7 +126,7 @@ describe('describeRevert', () => {
   it.each([
     { desc: 'error-string', data: reason, want: 'reverted: No data present' },
     { desc: 'no-data', data: '0x', want: 'reverted without data' },
-    { desc: 'unknown-data', data: undefined, want: 'reverted without data' },
+    { desc: 'data-not-kept', data: undefined, want: 'reverted' },
     {
       desc: 'panic',
       data: '0x4e487b71' + abi.encode(['uint256'], [0x11]).slice(2),

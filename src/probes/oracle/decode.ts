@@ -77,9 +77,13 @@ export function classifyCallError(err: RpcError): ErrorClass {
   return err.code;
 }
 
-/** A short, safe description of revert data: the Error(string) reason, a panic code, or the selector. */
+/**
+ * A short, safe description of revert data: the Error(string) reason, a panic code, or the
+ * selector. `undefined` means the transport did not keep the data.
+ */
 export function describeRevert(data: string | undefined): string {
-  if (data === undefined || data === '0x' || data === '') return 'reverted without data';
+  if (data === undefined) return 'reverted';
+  if (data === '0x' || data === '') return 'reverted without data';
   try {
     const parsed = REVERT_ABI.parseError(data);
     if (parsed?.name === 'Error') return `reverted: ${sanitize(String(parsed.args[0]))}`;

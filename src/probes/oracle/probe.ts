@@ -72,9 +72,7 @@ export class FeedWatcher {
       const state: FeedState =
         (err as { code?: unknown }).code === 'reverted' ? 'reverted' : 'unknown';
       this.reportUnread(feed, state);
-      const result = failure(err);
-      if (state === 'reverted') result.detail = describeRevert(revertDataOf(err));
-      return result;
+      return failure(err);
     }
   }
 
@@ -137,7 +135,8 @@ export class FeedWatcher {
       if (!(err instanceof RpcError)) throw err;
       const code = classifyCallError(err);
       if (code === err.code) throw err;
-      throw new RpcError(code, `${fn}() ${code}`, { ...err.extra, cause: err });
+      const what = code === 'reverted' ? describeRevert(revertDataOf(err)) : code;
+      throw new RpcError(code, `${fn}() ${what}`, { ...err.extra, cause: err });
     }
   }
 

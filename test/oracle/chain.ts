@@ -1,0 +1,53 @@
+import { Interface, type InterfaceAbi } from 'ethers';
+import { startAnvil, type Anvil } from '../helpers/anvil.js';
+import type { Artifact } from './fixtures/compile.js';
+
+/** anvil (chain id 138, automine) with the few writes the oracle tests need. */
+export interface TestChain extends Anvil {
+  /** anvil's first funded dev account. */
+  account: string;
+  /** Deploys `artifact` from `account`; resolves to its lowercase address. */
+  deploy(artifact: Artifact, args: unknown[]): Promise<string>;
+  /** Calls state-changing `fn` on `to` from `account` and waits for the receipt. */
+  transact(to: string, abi: unknown[], fn: string, args: unknown[]): Promise<void>;
+  /** Moves chain time forward by `seconds` and mines one block. */
+  advance(seconds: number): Promise<void>;
+}
+
+/** Starts anvil on a free loopback port; stop it with `stop()` (by pid). */
+export async function startChain(): Promise<TestChain> {
+  const anvil = await startAnvil({ chainId: 138 });
+  const [account] = await anvil.rpc<string[]>('eth_accounts');
+  if (!account) throw new Error('anvil has no dev account');
+
+  const send = async (tx: Record<string, string>): Promise<string | null> => {
+    const hash = await anvil.rpc('eth_sendTransaction', [
+      { from: account, gas: '0x4c4b40', ...tx },
+    ]);
+    // Automine mines before answering, but the receipt can lag the answer by a moment.
+    let receipt: { status: string; contractAddress: string | null } | null = null;
+    for (let i = 0; i < 100 && !receipt; i++) {
+      receipt = await anvil.rpc('eth_getTransactionReceipt', [hash]);
+      if (!receipt) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (receipt?.status !== '0x1') throw new Error(`transaction ${String(hash)} failed`);
+    return receipt.contractAddress;
+  };
+  return {
+    ...anvil,
+    account,
+    async deploy(artifact, args) {
+      const iface = new Interface(artifact.abi as InterfaceAbi);
+      const address = await send({ data: artifact.bytecode + iface.encodeDeploy(args).slice(2) });
+      if (!address) throw new Error('deployment returned no address');
+      return address.toLowerCase();
+    },
+    async transact(to, abi, fn, args) {
+      await send({ to, data: new Interface(abi as InterfaceAbi).encodeFunctionData(fn, args) });
+    },
+    async advance(seconds) {
+      await anvil.rpc('evm_increaseTime', [seconds]);
+      await anvil.rpc('evm_mine', []);
+    },
+  };
+}
