@@ -133,7 +133,7 @@ export class OraclePublisher {
 
   private async publish(feed: PublishedFeed): Promise<void> {
     const answer = this.nextAnswer(feed);
-    const nonce = Number(await this.rpc('eth_getTransactionCount', [this.address, 'pending']));
+    const nonce = await this.nextNonce();
     const raw = await this.wallet.signTransaction({
       type: 2,
       chainId: this.opts.chainId,
@@ -146,11 +146,23 @@ export class OraclePublisher {
     });
     const hash = String(await this.rpc('eth_sendRawTransaction', [raw]));
     if (this.opts.faults.stuckTx() && this.opts.hold.entries().length === 0) {
-      this.opts.hold.hold({ hash, raw });
+      this.opts.hold.hold({ hash, raw, nonce });
     }
     await this.waitForReceipt(hash);
     this.counters.updates++;
     this.lastAnswers.set(feed.name, answer.toString());
+  }
+
+  /**
+   * The pool's next nonce, but never at or below a held transaction's: the producer drops the
+   * held one around each block, and reusing its nonce then would replace it.
+   */
+  private async nextNonce(): Promise<number> {
+    const pending = Number(await this.rpc('eth_getTransactionCount', [this.address, 'pending']));
+    if (!this.opts.faults.stuckTx()) return pending;
+    const latest = Number(await this.rpc('eth_getTransactionCount', [this.address, 'latest']));
+    this.opts.hold.releaseMined(latest);
+    return Math.max(pending, this.opts.hold.nextNonce() ?? 0);
   }
 
   private async waitForReceipt(hash: string): Promise<void> {

@@ -2,6 +2,7 @@
 export interface HeldTransaction {
   hash: string;
   raw: string;
+  nonce: number;
 }
 
 /**
@@ -20,6 +21,17 @@ export class TxHold {
   /** Lets every held transaction be mined with the next block. */
   release(): void {
     this.held.clear();
+  }
+
+  /** Releases held transactions that can no longer be pending (their nonce is mined). */
+  releaseMined(latestNonce: number): void {
+    for (const [hash, tx] of this.held) if (tx.nonce < latestNonce) this.held.delete(hash);
+  }
+
+  /** The nonce after the highest held one, or undefined when nothing is held. */
+  nextNonce(): number | undefined {
+    const nonces = [...this.held.values()].map((tx) => tx.nonce);
+    return nonces.length === 0 ? undefined : Math.max(...nonces) + 1;
   }
 
   /** The held transactions. */
