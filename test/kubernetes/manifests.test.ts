@@ -10,7 +10,7 @@ const DEPLOY = new URL('../../deploy/kubernetes/', import.meta.url);
 const SCHEMAS = new URL('./schemas/', import.meta.url);
 const NS = 'besu-network';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 
 function load(file: string): Obj {
   return parseYaml(readFileSync(new URL(file, DEPLOY), 'utf8')) as Obj;

@@ -251,6 +251,23 @@ describe('kubernetes probe against the stand-in API server', () => {
   });
 });
 
+describe('kubernetes probe against a slow API server', () => {
+  it('succeeds when the answers come late but within the timeout', async () => {
+    await loadKubeClient();
+    const api = await startKubeApi({ namespace: NS, pods: PODS, slowMs: 200 });
+    const daemon = daemonFor(api.url);
+    try {
+      api.setApiFault('slow');
+      const { result } = await runOne(daemon);
+      expect(result).toEqual({ ok: true });
+      expect(await valueOf(daemon.registry, 'chainprobe_kube_pods', { component: 'rpc' })).toBe(2);
+    } finally {
+      await daemon.stop();
+      await api.stop();
+    }
+  });
+});
+
 describe('kubernetes probe task run directly', () => {
   it('settles with timeout by itself when its signal fires, whatever the server does', async () => {
     await loadKubeClient();
