@@ -58,8 +58,9 @@ export class BreakerWatcher {
     return { ok: true, detail: `${verdict.state}${open}` };
   }
 
-  /** Deletes this probe's series and closes its connections. */
+  /** Deletes this probe's series and closes its connections; idempotent. */
   async dispose(): Promise<void> {
+    if (this.agent.destroyed || this.agent.closed) return;
     for (const source of this.probe.sources) {
       const labels = { source: source.name };
       removeStateSet(this.metrics.state, labels, 'state', BREAKER_STATE_SET);
