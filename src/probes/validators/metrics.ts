@@ -7,17 +7,23 @@ const HINT =
 /** Round buckets: most blocks commit in round 0; each further round doubles the timer. */
 export const ROUND_BUCKETS = [0, 1, 2, 3, 4, 6, 8, 16];
 
-/** Metrics of the `validators` probe: network series (no labels) and per-validator series. */
+/**
+ * Metrics of the `validators` probe: network series and per-validator series, all labelled
+ * with the followed `endpoint` (nodes store different seal sets, and a labelless gauge would
+ * read 0 before the first judgement: never say "0 validators" when nothing is known).
+ */
 export function defineValidatorsMetrics(registry: Registry) {
   const r = [registry];
-  const gauge = (name: string, help: string) => new Gauge({ name, help, registers: r });
-  const counter = (name: string, help: string) => new Counter({ name, help, registers: r });
+  const labelNames = ['endpoint'] as const;
+  const gauge = (name: string, help: string) => new Gauge({ name, help, labelNames, registers: r });
+  const counter = (name: string, help: string) =>
+    new Counter({ name, help, labelNames, registers: r });
   return { ...networkMetrics(gauge, counter, r), ...validatorMetrics(r) };
 }
 
 function networkMetrics(
-  gauge: (name: string, help: string) => Gauge,
-  counter: (name: string, help: string) => Counter,
+  gauge: (name: string, help: string) => Gauge<'endpoint'>,
+  counter: (name: string, help: string) => Counter<'endpoint'>,
   r: Registry[],
 ) {
   return {
@@ -89,6 +95,7 @@ function networkMetrics(
     round: new Histogram({
       name: 'chainprobe_validators_block_round',
       help: 'Round in which each processed block was committed.',
+      labelNames: ['endpoint'] as const,
       buckets: ROUND_BUCKETS,
       registers: r,
     }),
@@ -103,13 +110,13 @@ function networkMetrics(
     headerVotes: new Counter({
       name: 'chainprobe_validators_header_votes_total',
       help: 'Validator votes carried in processed block headers, by vote (add, drop).',
-      labelNames: ['vote'] as const,
+      labelNames: ['endpoint', 'vote'] as const,
       registers: r,
     }),
     pendingVotes: new Gauge({
       name: 'chainprobe_validators_pending_votes',
       help: 'Votes pending on the endpoint (qbft_getPendingVotes), by vote (add, drop).',
-      labelNames: ['vote'] as const,
+      labelNames: ['endpoint', 'vote'] as const,
       registers: r,
     }),
     apiEnabled: gauge(
@@ -134,14 +141,14 @@ function networkMetrics(
     consensusInfo: new Gauge({
       name: 'chainprobe_validators_consensus_info',
       help: 'Always 1; label consensus is the protocol read from extraData (qbft, ibft2).',
-      labelNames: ['consensus'] as const,
+      labelNames: ['endpoint', 'consensus'] as const,
       registers: r,
     }),
   };
 }
 
 function validatorMetrics(r: Registry[]) {
-  const labelNames = ['validator'] as const;
+  const labelNames = ['endpoint', 'validator'] as const;
   const gauge = (name: string, help: string) => new Gauge({ name, help, labelNames, registers: r });
   const counter = (name: string, help: string) =>
     new Counter({ name, help, labelNames, registers: r });
@@ -149,7 +156,7 @@ function validatorMetrics(r: Registry[]) {
     info: new Gauge({
       name: 'chainprobe_validators_validator_info',
       help: 'Always 1; label name is the configured name of the validator (empty if none).',
-      labelNames: ['validator', 'name'] as const,
+      labelNames: ['endpoint', 'validator', 'name'] as const,
       registers: r,
     }),
     lastProposed: gauge(
@@ -195,7 +202,46 @@ function validatorMetrics(r: Registry[]) {
 /** The typed metrics of the `validators` kind. */
 export type ValidatorsMetrics = ReturnType<typeof defineValidatorsMetrics>;
 
-/** Per-validator metrics keyed by `validator` (the info series also has `name`). */
+/** Network metrics labelled by `endpoint` only. */
+export const NETWORK_METRICS = [
+  'setSize',
+  'quorum',
+  'faultTolerance',
+  'live',
+  'margin',
+  'halted',
+  'windowBlocks',
+  'processedBlock',
+  'processed',
+  'skipped',
+  'undecodable',
+  'hashMismatches',
+  'invalidSeals',
+  'proposerMismatches',
+  'roundChanges',
+  'lastRound',
+  'round',
+  'lastSeals',
+  'setChanges',
+  'apiEnabled',
+  'apiSetSize',
+  'apiSetMatch',
+  'signerMetricsMismatches',
+] as const;
+
+/** Counters labelled by `endpoint` only, created at 0 when the probe starts. */
+export const NETWORK_COUNTERS = [
+  'processed',
+  'skipped',
+  'undecodable',
+  'hashMismatches',
+  'invalidSeals',
+  'proposerMismatches',
+  'roundChanges',
+  'setChanges',
+] as const;
+
+/** Per-validator metrics keyed by `endpoint` and `validator` (info also has `name`). */
 export const PER_VALIDATOR_METRICS = [
   'lastProposed',
   'lastProposedAge',

@@ -30,8 +30,8 @@ import {
   type SlotAttribution,
 } from './judge.js';
 import type { ValidatorsOptions } from './kind.js';
-import { publishVerdicts, type LabelState } from './publish.js';
-import type { ValidatorsMetrics } from './metrics.js';
+import { publishVerdicts, removeValidator, type LabelState } from './publish.js';
+import { NETWORK_COUNTERS, NETWORK_METRICS, type ValidatorsMetrics } from './metrics.js';
 
 /** Blocks fetched concurrently within one run. */
 const FETCH_CONCURRENCY = 4;
@@ -77,6 +77,8 @@ export class ValidatorsWatcher {
   private readonly labels: LabelState;
   private readonly settings: JudgeSettings;
   private readonly log: Logger;
+  /** Labels of the network series. */
+  private readonly series: { endpoint: string };
   private cursor: number | null = null;
   private prev: Previous | null = null;
   private consensus: Consensus | null = null;
@@ -90,7 +92,9 @@ export class ValidatorsWatcher {
   ) {
     this.window = new ValidatorWindow(probe.window);
     const names = Object.entries(probe.names ?? {}).map(([a, n]) => [a.toLowerCase(), n] as const);
-    this.labels = { labelled: new Set(), names: new Map(names) };
+    this.labels = { endpoint, labelled: new Set(), names: new Map(names) };
+    this.series = { endpoint };
+    for (const key of NETWORK_COUNTERS) metrics[key].inc(this.series, 0);
     this.settings = {
       threshold: probe.participationThreshold,
       haltedAfterSeconds: probe.haltedAfterSeconds ?? 10 * ctx.global.blockPeriodSeconds,
@@ -117,7 +121,16 @@ export class ValidatorsWatcher {
 
   /** Deletes every series of this probe. */
   dispose(): void {
-    for (const metric of Object.values(this.metrics)) metric.reset();
+    const m = this.metrics;
+    for (const key of NETWORK_METRICS) m[key].remove(this.series);
+    for (const vote of ['add', 'drop']) {
+      m.headerVotes.remove({ ...this.series, vote });
+      m.pendingVotes.remove({ ...this.series, vote });
+    }
+    if (this.consensus !== null)
+      m.consensusInfo.remove({ ...this.series, consensus: this.consensus });
+    for (const address of this.labels.labelled) removeValidator(m, this.labels, address);
+    this.labels.labelled.clear();
   }
 
   private rpc(): RpcClient {
@@ -133,7 +146,7 @@ export class ValidatorsWatcher {
     const { maxCatchUpBlocks, maxBlocksPerRun } = this.probe;
     const plan = planFetch(this.cursor, head.number, maxCatchUpBlocks, maxBlocksPerRun);
     if (plan === null) return;
-    if (plan.skipped > 0) this.metrics.skipped.inc(plan.skipped);
+    if (plan.skipped > 0) this.metrics.skipped.inc(this.series, plan.skipped);
     if (this.cursor !== plan.from - 1) this.prev = await this.loadPrevious(plan.from - 1, signal);
 
     for (let n = plan.from; n <= plan.to; n += FETCH_CONCURRENCY) {
@@ -196,7 +209,7 @@ export class ValidatorsWatcher {
     const errorClass = classifyBlockError(err);
     if (!BLOCK_DATA_CLASSES.has(errorClass)) throw err;
 
-    this.metrics.undecodable.inc();
+    this.metrics.undecodable.inc(this.series);
     problems.add(errorClass, `block ${n}: ${err instanceof Error ? err.message : 'undecodable'}`);
     let coinbase: string | null = null;
     try {
@@ -216,7 +229,7 @@ export class ValidatorsWatcher {
       return decodeValidatorList(raw, 'validators');
     } catch (err) {
       if ((err as { code?: unknown }).code !== 'method_unavailable') throw err;
-      this.metrics.apiEnabled.set(0);
+      this.metrics.apiEnabled.set(this.series, 0);
       throw new RpcError('method_unavailable', 'validator-contract mode needs the QBFT API', {
         cause: err,
       });
@@ -226,7 +239,7 @@ export class ValidatorsWatcher {
   private lockConsensus(consensus: Consensus): void {
     if (this.consensus !== null) return;
     this.consensus = consensus;
-    this.metrics.consensusInfo.set({ consensus }, 1);
+    this.metrics.consensusInfo.set({ ...this.series, consensus }, 1);
   }
 
   private account(block: SealedBlock, problems: Problems): void {
@@ -248,7 +261,7 @@ export class ValidatorsWatcher {
       missed: slots?.missed ?? new Map(),
     });
     if (this.prev?.validators && hasSetChanged(this.prev.validators, block.validators)) {
-      this.metrics.setChanges.inc();
+      this.metrics.setChanges.inc(this.series);
     }
     this.cursor = block.number;
     this.prev = { coinbase: block.proposer, validators: block.validators };
@@ -256,23 +269,27 @@ export class ValidatorsWatcher {
 
   private countBlock(block: SealedBlock, slots: SlotAttribution | null, problems: Problems): void {
     const m = this.metrics;
-    m.processed.inc();
-    m.processedBlock.set(block.number);
-    m.lastRound.set(block.round);
-    m.round.observe(block.round);
-    m.lastSeals.set(block.sealCount);
-    if (block.round > 0) m.roundChanges.inc();
-    if (!block.verdict.valid) m.invalidSeals.inc();
+    const series = this.series;
+    m.processed.inc(series);
+    m.processedBlock.set(series, block.number);
+    m.lastRound.set(series, block.round);
+    m.round.observe(series, block.round);
+    m.lastSeals.set(series, block.sealCount);
+    if (block.round > 0) m.roundChanges.inc(series);
+    if (!block.verdict.valid) m.invalidSeals.inc(series);
     if (!block.hashMatches) {
-      m.hashMismatches.inc();
+      m.hashMismatches.inc(series);
       problems.add('hash_mismatch', `block ${block.number}: hash differs from the BFT hash`);
     }
-    if (slots !== null && slots.designated !== block.proposer) m.proposerMismatches.inc();
-    if (block.vote !== null) m.headerVotes.inc({ vote: block.vote.add ? 'add' : 'drop' });
+    if (slots !== null && slots.designated !== block.proposer) m.proposerMismatches.inc(series);
+    if (block.vote !== null)
+      m.headerVotes.inc({ ...series, vote: block.vote.add ? 'add' : 'drop' });
     if (block.validators.includes(block.proposer)) {
-      m.proposals.inc({ validator: block.proposer });
+      m.proposals.inc({ ...series, validator: block.proposer });
     }
-    for (const [validator, count] of slots?.missed ?? []) m.missedSlots.inc({ validator }, count);
+    for (const [validator, count] of slots?.missed ?? []) {
+      m.missedSlots.inc({ ...series, validator }, count);
+    }
   }
 
   private apiPrefix(): string {
@@ -288,12 +305,12 @@ export class ValidatorsWatcher {
       this.apiFailed(err, problems);
       return;
     }
-    this.metrics.apiEnabled.set(1);
-    this.metrics.apiSetSize.set(list.length);
+    this.metrics.apiEnabled.set(this.series, 1);
+    this.metrics.apiSetSize.set(this.series, list.length);
     const newest = this.window.newest;
     // Contract mode's 'latest' is the set after the head, which headers cannot confirm.
     if (!this.isContract && newest !== null && newest.number === head.number) {
-      this.metrics.apiSetMatch.set(hasSetChanged(list, newest.validators) ? 0 : 1);
+      this.metrics.apiSetMatch.set(this.series, hasSetChanged(list, newest.validators) ? 0 : 1);
     }
     await this.checkSignerMetrics(problems, signal);
     if (!this.isContract) await this.readPendingVotes(problems, signal);
@@ -302,7 +319,7 @@ export class ValidatorsWatcher {
   private apiFailed(err: unknown, problems: Problems): void {
     const code = (err as { code?: unknown }).code;
     if (code === 'method_unavailable') {
-      this.metrics.apiEnabled.set(0);
+      this.metrics.apiEnabled.set(this.series, 0);
       return;
     }
     const { errorClass = 'internal', detail = 'API call failed' } = failure(err);
@@ -324,7 +341,8 @@ export class ValidatorsWatcher {
       const api = decodeSignerMetrics(
         await this.rpc().call(method, [hex(from), hex(to)], { signal }),
       );
-      this.metrics.signerMetricsMismatches.set(countMismatches(api, inRange, this.labels.labelled));
+      const mismatches = countMismatches(api, inRange, this.labels.labelled);
+      this.metrics.signerMetricsMismatches.set(this.series, mismatches);
     } catch (err) {
       this.apiFailed(err, problems);
     }
@@ -334,8 +352,8 @@ export class ValidatorsWatcher {
     try {
       const method = `${this.apiPrefix()}getPendingVotes`;
       const votes = decodePendingVotes(await this.rpc().call(method, [], { signal }));
-      this.metrics.pendingVotes.set({ vote: 'add' }, votes.add);
-      this.metrics.pendingVotes.set({ vote: 'drop' }, votes.drop);
+      this.metrics.pendingVotes.set({ ...this.series, vote: 'add' }, votes.add);
+      this.metrics.pendingVotes.set({ ...this.series, vote: 'drop' }, votes.drop);
     } catch (err) {
       this.apiFailed(err, problems);
     }

@@ -3,6 +3,8 @@ import { PER_VALIDATOR_METRICS, type ValidatorsMetrics } from './metrics.js';
 
 /** Which validators have series, and their configured display names. */
 export interface LabelState {
+  /** The followed endpoint: the `endpoint` label of every series. */
+  endpoint: string;
   labelled: Set<string>;
   /** Display name by lowercase address. */
   names: ReadonlyMap<string, string>;
@@ -18,11 +20,11 @@ export function publishVerdicts(
   labels: LabelState,
   verdict: { validators: ValidatorVerdict[]; network: NetworkVerdict },
 ): string[] {
-  publishNetwork(metrics, verdict.network);
+  publishNetwork(metrics, labels.endpoint, verdict.network);
   const current = new Set(verdict.validators.map((v) => v.address));
   for (const v of verdict.validators) {
     if (!labels.labelled.has(v.address)) addValidator(metrics, labels, v.address);
-    publishValidator(metrics, v);
+    publishValidator(metrics, labels.endpoint, v);
   }
 
   const departed = [...labels.labelled].filter((a) => !current.has(a));
@@ -31,18 +33,19 @@ export function publishVerdicts(
   return departed;
 }
 
-function publishNetwork(m: ValidatorsMetrics, n: NetworkVerdict): void {
-  m.setSize.set(n.validators);
-  m.quorum.set(n.quorum);
-  m.faultTolerance.set(n.faultTolerance);
-  m.live.set(n.live);
-  m.margin.set(n.margin);
-  m.halted.set(n.isHalted ? 1 : 0);
-  m.windowBlocks.set(n.windowBlocks);
+function publishNetwork(m: ValidatorsMetrics, endpoint: string, n: NetworkVerdict): void {
+  const labels = { endpoint };
+  m.setSize.set(labels, n.validators);
+  m.quorum.set(labels, n.quorum);
+  m.faultTolerance.set(labels, n.faultTolerance);
+  m.live.set(labels, n.live);
+  m.margin.set(labels, n.margin);
+  m.halted.set(labels, n.isHalted ? 1 : 0);
+  m.windowBlocks.set(labels, n.windowBlocks);
 }
 
-function publishValidator(m: ValidatorsMetrics, v: ValidatorVerdict): void {
-  const labels = { validator: v.address };
+function publishValidator(m: ValidatorsMetrics, endpoint: string, v: ValidatorVerdict): void {
+  const labels = { endpoint, validator: v.address };
   m.windowProposals.set(labels, v.proposals);
   m.windowMissedSlots.set(labels, v.missed);
   m.blocksSinceSeen.set(labels, v.blocksSinceSeen);
@@ -54,7 +57,7 @@ function publishValidator(m: ValidatorsMetrics, v: ValidatorVerdict): void {
 
 function setOrRemove(
   gauge: ValidatorsMetrics['participation'],
-  labels: { validator: string },
+  labels: { endpoint: string; validator: string },
   value: number | null,
 ): void {
   if (value === null) gauge.remove(labels);
@@ -63,14 +66,15 @@ function setOrRemove(
 
 // Counters start at 0 so rate() and increase() see the first increment.
 function addValidator(m: ValidatorsMetrics, labels: LabelState, address: string): void {
-  const validator = { validator: address };
-  m.info.set({ ...validator, name: labels.names.get(address) ?? '' }, 1);
-  m.proposals.inc(validator, 0);
-  m.missedSlots.inc(validator, 0);
+  const series = { endpoint: labels.endpoint, validator: address };
+  m.info.set({ ...series, name: labels.names.get(address) ?? '' }, 1);
+  m.proposals.inc(series, 0);
+  m.missedSlots.inc(series, 0);
 }
 
-function removeValidator(m: ValidatorsMetrics, labels: LabelState, address: string): void {
-  const validator = { validator: address };
-  for (const key of PER_VALIDATOR_METRICS) m[key].remove(validator);
-  m.info.remove({ ...validator, name: labels.names.get(address) ?? '' });
+/** Deletes every series of one validator. */
+export function removeValidator(m: ValidatorsMetrics, labels: LabelState, address: string): void {
+  const series = { endpoint: labels.endpoint, validator: address };
+  for (const key of PER_VALIDATOR_METRICS) m[key].remove(series);
+  m.info.remove({ ...series, name: labels.names.get(address) ?? '' });
 }

@@ -1,5 +1,10 @@
 import { computeAddress, keccak256, toUtf8Bytes } from 'ethers';
-import { encodeExtraData, type BftExtraData, type Consensus, type Vote } from '../../consensus/extra-data.js';
+import {
+  encodeExtraData,
+  type BftExtraData,
+  type Consensus,
+  type Vote,
+} from '../../consensus/extra-data.js';
 import {
   bftHashOfFields,
   commitDigestOfFields,
@@ -30,6 +35,8 @@ export interface NextBlock {
   down?: ReadonlySet<string>;
   /** A vote this block carries; it changes the set after this block (applied at once). */
   vote?: Vote;
+  /** The set after this block without a header vote (a validator-contract transaction). */
+  setAfter?: string[];
 }
 
 const ZERO32 = `0x${'00'.repeat(32)}`;
@@ -111,6 +118,7 @@ export class SyntheticChain {
     this.blocks.push(block);
     this.sets.push(set);
     if (next.vote) this.current = applyVote(set, next.vote);
+    if (next.setAfter) this.current = sortValidators(next.setAfter);
     return block;
   }
 
