@@ -160,6 +160,41 @@ describe('Kubernetes stand-in faults', () => {
     expect(healthy).not.toContain('CrashLoopBackOff');
   });
 
+  it.each([
+    { desc: 'not-ready', fault: 'pod-not-ready', marker: '"ContainersNotReady"' },
+    { desc: 'evicted', fault: 'pod-evicted', marker: '"Evicted"' },
+    { desc: 'oomkilled', fault: 'pod-oomkilled', marker: '"OOMKilled"' },
+  ])('shows the publisher pod $desc', async ({ fault, marker }) => {
+    const path = `${podsPath}?labelSelector=app=oracle-publisher`;
+    await devnet.setFault(fault, true, { target: 'publisher' });
+    const body = await (await list(path)).text();
+    await devnet.setFault(fault, false, { target: 'publisher' });
+
+    expect(body).toContain(marker);
+    expect(await (await list(path)).text()).not.toContain(marker);
+  });
+
+  it('drops a deleted pod from the list', async () => {
+    const path = `${podsPath}?labelSelector=component=rpc`;
+    await devnet.setFault('pod-deleted', true, { target: 'rpc-1' });
+    const body = (await (await list(path)).json()) as { items: unknown[] };
+    await devnet.setFault('pod-deleted', false, { target: 'rpc-1' });
+
+    expect(body.items).toHaveLength(1);
+  });
+
+  it.each([
+    { desc: 'unauthorized', fault: 'kube-unauthorized', status: 401 },
+    { desc: 'server-error', fault: 'kube-server-error', status: 500 },
+    { desc: 'not-found', fault: 'kube-not-found', status: 404 },
+  ])('answers $status on $desc', async ({ fault, status }) => {
+    await devnet.setFault(fault, true);
+    const response = await list(podsPath);
+    await devnet.setFault(fault, false);
+
+    expect(response.status).toBe(status);
+  });
+
   it('answers 403 on kube-forbidden', async () => {
     await devnet.setFault('kube-forbidden', true);
     const forbidden = await list(podsPath);
