@@ -297,8 +297,9 @@ describe('kubernetes probe task run directly', () => {
 
       expect(await run).toMatchObject({ ok: false, errorClass: 'timeout' });
       await vi.waitFor(() => expect(api.openRequests()).toBe(0), { timeout: 5000 });
+      expect(await registry.metrics()).toContain('chainprobe_kube_api_errors_total{');
       await instance.dispose?.();
-      expect(await registry.metrics()).not.toContain('chainprobe_kube_api_up{');
+      expect(await registry.metrics()).not.toMatch(/^chainprobe_kube_\w+\{/m);
     } finally {
       await api.stop();
     }

@@ -163,55 +163,49 @@ function podConditions(ready: boolean, initialized: boolean, at: string) {
 }
 
 function containerStatus(pod: StandInPod, name: string, fault: PodFault | null, at: string) {
+  const image = imageOf(pod);
   const containerID = `containerd://${hashOf(`${pod.name}/${name}/${fault ?? ''}`)}`;
-  const base = {
+  const backOff = `back-off 5m0s restarting failed container=${name} pod=${pod.name}`;
+  return {
     name,
-    image: imageOf(pod),
-    imageID: `docker.io/${imageOf(pod)}@sha256:${hashOf(imageOf(pod))}`,
+    image,
+    imageID: `docker.io/${image}@sha256:${hashOf(image)}`,
     containerID,
+    ...containerPhase(fault, at, containerID, backOff),
   };
-  const terminated = (exitCode: number, reason: string) => ({
+}
+
+type ContainerState = Record<string, object>;
+
+// What the kubelet reports under each fault: current state, previous termination, readiness.
+function containerPhase(fault: PodFault | null, at: string, containerID: string, backOff: string) {
+  const running = { running: { startedAt: at } };
+  const ended = (exitCode: number, reason: string) => ({
     terminated: { exitCode, reason, startedAt: at, finishedAt: at, containerID },
   });
+  const row = (state: ContainerState, lastState: ContainerState, ready: boolean, n: number) => ({
+    state,
+    lastState,
+    ready,
+    restartCount: n,
+    started: 'running' in state,
+  });
   switch (fault) {
-    case 'crashloop': {
-      const message = `back-off 5m0s restarting failed container=${name} pod=${pod.name}`;
-      return {
-        ...base,
-        state: { waiting: { reason: 'CrashLoopBackOff', message } },
-        lastState: terminated(1, 'Error'),
-        ready: false,
-        restartCount: 6,
-        started: false,
-      };
-    }
+    case 'crashloop':
+      return row(
+        { waiting: { reason: 'CrashLoopBackOff', message: backOff } },
+        ended(1, 'Error'),
+        false,
+        6,
+      );
     case 'evicted':
-      return {
-        ...base,
-        state: terminated(137, 'Error'),
-        lastState: {},
-        ready: false,
-        restartCount: 0,
-        started: false,
-      };
+      return row(ended(137, 'Error'), {}, false, 0);
     case 'oomkilled':
-      return {
-        ...base,
-        state: { running: { startedAt: at } },
-        lastState: terminated(137, 'OOMKilled'),
-        ready: true,
-        restartCount: 1,
-        started: true,
-      };
+      return row(running, ended(137, 'OOMKilled'), true, 1);
+    case 'not-ready':
+      return row(running, {}, false, 0);
     default:
-      return {
-        ...base,
-        state: { running: { startedAt: at } },
-        lastState: {},
-        ready: fault !== 'not-ready',
-        restartCount: 0,
-        started: true,
-      };
+      return row(running, {}, true, 0);
   }
 }
 
@@ -354,5 +348,6 @@ function hashOf(text: string): string {
 /** A stable UUID-shaped uid derived from a name. */
 function uidOf(text: string): string {
   const h = hashOf(text);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  const parts = [h.slice(0, 8), h.slice(8, 12), h.slice(12, 16), h.slice(16, 20), h.slice(20, 32)];
+  return parts.join('-');
 }

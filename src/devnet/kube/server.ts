@@ -11,8 +11,16 @@ import {
   type PodFault,
   type StandInPod,
 } from './objects.js';
-import { matchesSelector, parseSelector, SelectorError } from './selector.js';
-import { faultStatus, RESOURCES, statusBody, type ApiFault, type Resource } from './status.js';
+import { matchesSelector, parseSelector, SelectorError, type Requirement } from './selector.js';
+import {
+  faultStatus,
+  METHOD_NOT_ALLOWED,
+  RESOURCES,
+  ROUTE_NOT_FOUND,
+  statusBody,
+  type ApiFault,
+  type Resource,
+} from './status.js';
 
 /** A running stand-in Kubernetes API server. */
 export interface KubeApi {
@@ -50,7 +58,9 @@ export async function startKubeApi(opts: KubeApiOptions): Promise<KubeApi> {
   const server = createServer((req, res) => {
     open.add(res);
     res.on('close', () => open.delete(res));
-    void state.handle(req, res);
+    state
+      .handle(req, res)
+      .catch(() => send(res, 500, statusBody(500, 'InternalError', 'stand-in bug')));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -93,23 +103,8 @@ class StandInState {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const route = ROUTES.map(([re, r]) => [re.exec(url.pathname), r] as const).find(([m]) => m);
-    if (!route)
-      return send(
-        res,
-        404,
-        statusBody(404, 'NotFound', 'the server could not find the requested resource', {}),
-      );
-    if (req.method !== 'GET')
-      return send(
-        res,
-        405,
-        statusBody(
-          405,
-          'MethodNotAllowed',
-          'the server does not allow this method on the requested resource',
-          {},
-        ),
-      );
+    if (!route) return send(res, 404, ROUTE_NOT_FOUND);
+    if (req.method !== 'GET') return send(res, 405, METHOD_NOT_ALLOWED);
     const [match, resource] = route;
     const namespace = decodeURIComponent(match?.[1] ?? '');
 
@@ -120,23 +115,26 @@ class StandInState {
     const status = fault ? faultStatus(fault, resource, namespace) : null;
     if (status) return send(res, status.code, status);
 
-    let items: Array<{ metadata: { labels?: Record<string, string> } }>;
     try {
-      const reqs = parseSelector(url.searchParams.get('labelSelector') ?? '');
-      items = this.itemsOf(resource, namespace).filter((o) =>
-        matchesSelector(reqs, o.metadata.labels ?? {}),
-      );
+      const selector = parseSelector(url.searchParams.get('labelSelector') ?? '');
+      send(res, 200, this.list(resource, namespace, selector));
     } catch (err) {
       if (!(err instanceof SelectorError)) throw err;
-      return send(res, 400, statusBody(400, 'BadRequest', err.message));
+      send(res, 400, statusBody(400, 'BadRequest', err.message));
     }
+  }
+
+  private list(resource: Resource, namespace: string, selector: Requirement[]) {
+    const items = this.itemsOf(resource, namespace).filter((o) =>
+      matchesSelector(selector, o.metadata.labels ?? {}),
+    );
     const { listKind, apiVersion } = RESOURCES[resource];
-    send(res, 200, {
+    return {
       kind: listKind,
       apiVersion,
       metadata: { resourceVersion: String(this.version) },
       items,
-    });
+    };
   }
 
   // A namespace other than the stand-in's lists as empty, as a real API server's does.

@@ -34,6 +34,22 @@ export function statusBody(
   };
 }
 
+/** What the API server answers for a path it does not serve. */
+export const ROUTE_NOT_FOUND = statusBody(
+  404,
+  'NotFound',
+  'the server could not find the requested resource',
+  {},
+);
+
+/** What the API server answers for a verb the resource does not allow. */
+export const METHOD_NOT_ALLOWED = statusBody(
+  405,
+  'MethodNotAllowed',
+  'the server does not allow this method on the requested resource',
+  {},
+);
+
 /** The Status of a fault for a list of `resource` in `namespace`; null for hang/slow. */
 export function faultStatus(fault: ApiFault, resource: Resource, namespace: string) {
   const { group } = RESOURCES[resource];

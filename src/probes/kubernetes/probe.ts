@@ -3,7 +3,7 @@ import type { ProbeResult } from '../../engine/probe-kind.js';
 import { failure } from '../result.js';
 import type { KubeLister } from './client.js';
 import { decodePod, decodeWorkload, type PodFacts, type WorkloadFacts } from './decode.js';
-import { KubeError, toKubeError, type KubeResource } from './errors.js';
+import { KUBE_RESOURCES, KubeError, toKubeError, type KubeResource } from './errors.js';
 import type { KubernetesOptions } from './kind.js';
 import type { KubeMetrics } from './metrics.js';
 import { deploymentSamples, podSamples, statefulSetSamples } from './samples.js';
@@ -20,6 +20,7 @@ import { SeriesSet } from './series-set.js';
 export class KubeWatcher {
   private lister: Promise<KubeLister> | null = null;
   private readonly series: SeriesSet;
+  private readonly errorLabels = new Map<string, { resource: KubeResource; class: string }>();
   private disposed = false;
 
   constructor(
@@ -54,10 +55,10 @@ export class KubeWatcher {
   dispose(): void {
     this.disposed = true;
     this.series.clear();
-    for (const resource of ['pods', 'statefulsets', 'deployments'] as const)
-      this.metrics.apiUp.remove({ namespace: this.opts.namespace, resource });
-    // Limitation: chainprobe_kube_api_errors_total keeps its series until restart (prom-client
-    // cannot list a counter's label sets cheaply); its values stop moving.
+    const namespace = this.opts.namespace;
+    for (const resource of KUBE_RESOURCES) this.metrics.apiUp.remove({ namespace, resource });
+    for (const labels of this.errorLabels.values())
+      this.metrics.apiErrors.remove({ namespace, ...labels });
   }
 
   private getLister(): Promise<KubeLister> {
@@ -86,6 +87,7 @@ export class KubeWatcher {
       if (this.disposed) return error;
       this.metrics.apiUp.set({ namespace, resource }, 0);
       this.metrics.apiErrors.inc({ namespace, resource, class: error.code });
+      this.errorLabels.set(`${resource}/${error.code}`, { resource, class: error.code });
       this.logger.debug({ resource, class: error.code, err }, 'kubernetes list failed');
       return error;
     }
