@@ -1,7 +1,10 @@
 import type { ProbeKind } from '../engine/probe-kind.js';
 import { besuHealthKind } from './besu-health/kind.js';
 import { blockKind } from './block/kind.js';
+import { breakerKind } from './breaker/kind.js';
 import { kubernetesKind } from './kubernetes/kind.js';
+import { oracleKind } from './oracle/kind.js';
+import { publisherKind } from './publisher/kind.js';
 import { rpcKind } from './rpc/kind.js';
 
 /**
@@ -12,5 +15,8 @@ export const PROBE_KINDS: readonly ProbeKind[] = [
   rpcKind,
   blockKind,
   besuHealthKind,
+  oracleKind,
+  publisherKind,
+  breakerKind,
   kubernetesKind,
 ] as unknown as readonly ProbeKind[];
