@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
 import type { ProbeKind } from '../../engine/probe-kind.js';
 import { Address, LabelName } from '../../config/schema.js';
-import { checkEndpoint, pickEndpoint } from '../oracle/endpoint.js';
+import { ENDPOINTS_UNUSED, checkEndpoint, pickEndpoint } from '../oracle/endpoint.js';
 import { isJsonPointer } from './json-pointer.js';
 import { BREAKER_STATES } from './state-map.js';
 import { BreakerWatcher } from './probe.js';
@@ -129,6 +129,7 @@ export const breakerKind: ProbeKind<BreakerOptions, BreakerMetrics> = {
   defineMetrics: defineBreakerMetrics,
   check(probe, config) {
     const issues: string[] = [];
+    if (probe.endpoints !== undefined) issues.push(ENDPOINTS_UNUSED);
     const seen = new Set<string>();
     probe.sources.forEach((s, i) => {
       const at = `sources[${i}]`;

@@ -22,3 +22,6 @@ export function checkEndpoint(
   if (named !== undefined) return [`endpoint (${named}) names no configured endpoint`];
   return ['endpoint is not set and no gateway or rpc endpoint is configured'];
 }
+
+/** Issue for a chain-reading probe given `endpoints`: it reads through one `endpoint`. */
+export const ENDPOINTS_UNUSED = 'endpoints is not used by this kind: name one `endpoint`';

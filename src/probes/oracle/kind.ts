@@ -2,7 +2,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
 import type { ProbeKind } from '../../engine/probe-kind.js';
 import { Address, LabelName } from '../../config/schema.js';
-import { checkEndpoint, pickEndpoint } from './endpoint.js';
+import { ENDPOINTS_UNUSED, checkEndpoint, pickEndpoint } from './endpoint.js';
 import { FeedWatcher } from './probe.js';
 
 /** One AggregatorV3 feed to watch. Answers bounds are in whole units (after decimals). */
@@ -142,6 +142,7 @@ export const oracleKind: ProbeKind<OracleOptions, OracleMetrics> = {
   defineMetrics: defineOracleMetrics,
   check(probe, config) {
     const issues = checkEndpoint(probe.endpoint, config.endpoints);
+    if (probe.endpoints !== undefined) issues.push(ENDPOINTS_UNUSED);
     const seen = new Set<string>();
     probe.feeds.forEach((f, i) => {
       if (seen.has(f.name)) issues.push(`feeds[${i}].name (${f.name}) is used twice`);

@@ -2,7 +2,7 @@ import { Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
 import type { ProbeKind } from '../../engine/probe-kind.js';
 import { Address, LabelName } from '../../config/schema.js';
-import { checkEndpoint, pickEndpoint } from '../oracle/endpoint.js';
+import { ENDPOINTS_UNUSED, checkEndpoint, pickEndpoint } from '../oracle/endpoint.js';
 import { PublisherWatcher } from './probe.js';
 
 /** One publisher account: an address only. chainprobe never holds a key. */
@@ -85,6 +85,7 @@ export const publisherKind: ProbeKind<PublisherOptions, PublisherMetrics> = {
   defineMetrics: definePublisherMetrics,
   check(probe, config) {
     const issues = checkEndpoint(probe.endpoint, config.endpoints);
+    if (probe.endpoints !== undefined) issues.push(ENDPOINTS_UNUSED);
     const seen = new Set<string>();
     probe.accounts.forEach((a, i) => {
       if (seen.has(a.name)) issues.push(`accounts[${i}].name (${a.name}) is used twice`);
