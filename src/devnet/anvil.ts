@@ -27,27 +27,9 @@ const DEFAULT_BINARY = fileURLToPath(new URL('../../node_modules/.bin/anvil', im
  * No dev accounts: every funded key is derived from the devnet seed.
  */
 export async function startAnvil(opts: AnvilOptions): Promise<AnvilProcess> {
-  const args = [
-    '--host',
-    '127.0.0.1',
-    '--port',
-    String(opts.port),
-    '--chain-id',
-    String(opts.chainId),
-    '--no-mining',
-    '--hardfork',
-    'london',
-    '--base-fee',
-    '0',
-    '--gas-price',
-    '0',
-    '--accounts',
-    '0',
-    '--timestamp',
-    String(opts.genesisTimestamp),
-    '--silent',
-  ];
-  const child = spawn(opts.binary ?? DEFAULT_BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(opts.binary ?? DEFAULT_BINARY, anvilArgs(opts), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -62,6 +44,15 @@ export async function startAnvil(opts: AnvilOptions): Promise<AnvilProcess> {
   }
   const pid = child.pid ?? -1;
   return { url, pid, stop: () => killChild(child) };
+}
+
+function anvilArgs(opts: AnvilOptions): string[] {
+  // prettier-ignore
+  return [
+    '--host', '127.0.0.1', '--port', String(opts.port), '--chain-id', String(opts.chainId),
+    '--no-mining', '--hardfork', 'london', '--base-fee', '0', '--gas-price', '0',
+    '--accounts', '0', '--timestamp', String(opts.genesisTimestamp), '--silent',
+  ];
 }
 
 async function waitForAnvil(url: string, child: ChildProcess, stderr: () => string) {

@@ -54,7 +54,6 @@ const DROPPED_FIELDS = ['blobGasUsed', 'excessBlobGas', 'withdrawalsRoot', 'with
 
 /** Rewrites anvil's header into Besu's BFT form and seals it; pure apart from signing. */
 export function sealBlock(anvilBlock: JsonObject, input: SealInput): BftBlockRecord {
-  const number = Number(anvilBlock.number);
   const timestamp = input.timestamp ?? Number(anvilBlock.timestamp);
   const extra: BftExtraData = {
     vanity: ZERO_VANITY,
@@ -69,21 +68,15 @@ export function sealBlock(anvilBlock: JsonObject, input: SealInput): BftBlockRec
     extraData: encodeExtraData(extra, 'qbft', 'commit'),
   });
 
-  const digest = commitDigest(header, 'qbft');
-  const sealPool = input.sealers.map((key) => ({
-    address: key.address,
-    seal: signCommitSeal(digest, key.privateKey),
-  }));
+  // Seals sign the header with the actual round and no seals (Besu's committed-seal hash).
+  const sealPool = signCommits(commitDigest(header, 'qbft'), input.sealers);
   const carried = sealPool.slice(0, input.quorum ?? sealPool.length);
-  header.extraData = encodeExtraData(
-    { ...extra, seals: carried.map((c) => c.seal) },
-    'qbft',
-    'full',
-  );
+  const seals = carried.map((c) => c.seal);
+  header.extraData = encodeExtraData({ ...extra, seals }, 'qbft', 'full');
   header.hash = bftBlockHash(header, 'qbft');
 
   return {
-    number,
+    number: Number(anvilBlock.number),
     anvilHash: String(anvilBlock.hash),
     hash: String(header.hash),
     parentHash: input.parentHash,
@@ -94,6 +87,13 @@ export function sealBlock(anvilBlock: JsonObject, input: SealInput): BftBlockRec
     sealPool,
     header,
   };
+}
+
+function signCommits(digest: string, sealers: DevKey[]): CommitSeal[] {
+  return sealers.map((key) => ({
+    address: key.address,
+    seal: signCommitSeal(digest, key.privateKey),
+  }));
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { startDevnet, type Devnet } from './devnet.js';
+import { startDevnet, type Devnet, type DevnetOptions } from './devnet.js';
 import { PORT_OFFSETS } from './ports.js';
 
 /** Where `start` records the running devnet's control URL for `fault` and `status`. */
@@ -39,6 +39,25 @@ export async function runCli(argv: string[], out = console.log): Promise<number>
 }
 
 async function start(argv: string[], out: (line: string) => void): Promise<number> {
+  const options = startOptions(argv);
+  // Listen before starting, so Ctrl-C during start-up still stops anvil.
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  const devnet = await startDevnet(options);
+  await writeFile(STATE_FILE, JSON.stringify({ controlUrl: devnet.controlUrl, pid: process.pid }));
+  printSummary(devnet, out);
+
+  await stopRequested;
+  out('stopping...');
+  await devnet.stop();
+  await rm(STATE_FILE, { force: true });
+  out('stopped');
+  return 0;
+}
+
+function startOptions(argv: string[]): DevnetOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -51,28 +70,24 @@ async function start(argv: string[], out: (line: string) => void): Promise<numbe
       'no-kube': { type: 'boolean', default: false },
     },
   });
-  const devnet = await startDevnet({
-    validators: Number(values.validators),
-    blockPeriodSeconds: Number(values['block-period']),
-    requestTimeoutSeconds: Number(values['request-timeout']),
-    basePort: Number(values['base-port']),
-    heartbeatSeconds: Number(values.heartbeat),
+  const number = (
+    flag: 'validators' | 'block-period' | 'request-timeout' | 'base-port' | 'heartbeat',
+  ) => {
+    const value = Number(values[flag]);
+    if (!Number.isFinite(value) || value <= 0)
+      throw new Error(`--${flag} (${values[flag]}) must be a positive number`);
+    return value;
+  };
+  return {
+    validators: number('validators'),
+    blockPeriodSeconds: number('block-period'),
+    requestTimeoutSeconds: number('request-timeout'),
+    basePort: number('base-port'),
+    heartbeatSeconds: number('heartbeat'),
     seed: values.seed,
     kube: !values['no-kube'],
     logger: pino({ level: process.env.LOG_LEVEL ?? 'info' }, pino.destination(2)),
-  });
-  await writeFile(STATE_FILE, JSON.stringify({ controlUrl: devnet.controlUrl, pid: process.pid }));
-  printSummary(devnet, out);
-
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  out('stopping...');
-  await devnet.stop();
-  await rm(STATE_FILE, { force: true });
-  out('stopped');
-  return 0;
+  };
 }
 
 function printSummary(devnet: Devnet, out: (line: string) => void): void {
@@ -116,16 +131,7 @@ async function fault(argv: string[], out: (line: string) => void): Promise<numbe
     out(USAGE);
     return 2;
   }
-  const body: Record<string, unknown> = { on: state === 'on' };
-  if (values.target) body.target = values.target;
-  for (const pair of values.param) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) {
-      out(`--param ${pair}: expected key=value`);
-      return 2;
-    }
-    body[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
+  const body = faultBody(state === 'on', values.target, values.param);
   const url = `${await controlUrl(values['control-url'])}/faults/${name}`;
   const response = await fetch(url, {
     method: 'POST',
@@ -134,6 +140,18 @@ async function fault(argv: string[], out: (line: string) => void): Promise<numbe
   });
   out(JSON.stringify(await response.json(), null, 2));
   return response.ok ? 0 : 1;
+}
+
+/** The control API body: {on, target?, ...params}; `--param k=v` values stay strings. */
+function faultBody(on: boolean, target: string | undefined, pairs: string[]) {
+  const body: Record<string, unknown> = { on };
+  if (target) body.target = target;
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new Error(`--param ${pair}: expected key=value`);
+    body[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return body;
 }
 
 async function show(argv: string[], path: string, out: (line: string) => void): Promise<number> {

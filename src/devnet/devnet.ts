@@ -19,7 +19,13 @@ import { deriveKey, deriveValidatorKeys, type DevKey } from './keys.js';
 import { startKubeStandIn, type KubeStandIn } from './kube-link.js';
 import { createNodeHandler } from './node-server.js';
 import { NodeViews } from './node-views.js';
-import { createPublisher, deployFeeds, fundAccounts, FUNDING_WEI } from './oracle-setup.js';
+import {
+  createPublisher,
+  deployFeeds,
+  fundAccounts,
+  FUNDING_WEI,
+  type DeployedFeed,
+} from './oracle-setup.js';
 import { planPorts, type PortMap } from './ports.js';
 import { BlockProducer, seededRandom } from './producer.js';
 import type { OraclePublisher } from './publisher.js';
@@ -321,11 +327,19 @@ class DevnetRuntime implements FaultHost {
       heartbeatSeconds: s.heartbeatSeconds,
     }));
 
-    this.publisher = createPublisher({
+    this.publisher = this.createPublisher(publisherKey, deployed);
+    this.publisherEndpoint = new HttpEndpoint(ports.publisher, this.publisher.handler());
+    await this.publisherEndpoint.setUp(true);
+    this.publisher.start();
+  }
+
+  private createPublisher(key: DevKey, feeds: DeployedFeed[]): OraclePublisher {
+    const s = this.s;
+    return createPublisher({
       gatewayUrl: this.urlOf('gateway'),
-      key: publisherKey,
+      key,
       chainId: s.chainId,
-      feeds: deployed,
+      feeds,
       heartbeatSeconds: s.heartbeatSeconds,
       txTimeoutSeconds: s.publisherTxTimeoutSeconds,
       breakerFailureThreshold: s.breakerFailureThreshold,
@@ -335,9 +349,6 @@ class DevnetRuntime implements FaultHost {
       random: this.random,
       logger: s.logger.child({ component: 'publisher' }),
     });
-    this.publisherEndpoint = new HttpEndpoint(ports.publisher, this.publisher.handler());
-    await this.publisherEndpoint.setUp(true);
-    this.publisher.start();
   }
 
   private async startKube(): Promise<void> {

@@ -312,35 +312,29 @@ export class FaultStore {
     const definition = this.definitions.find((d) => d.name === name);
     if (!definition) throw new FaultRequestError(`unknown fault ${name}`, 404);
     const target = this.resolveTarget(definition, request.target);
-    const key = `${name}@${target}`;
+    // Validate before touching the active fault, so a bad request changes nothing.
+    const params = request.on ? parseParams(definition, request.params) : undefined;
 
-    const previous = this.active.get(key);
-    if (previous) {
-      await definition.deactivate?.(this.host, target, previous.params);
-      this.active.delete(key);
-    }
-    if (!request.on) {
+    await this.switchOff(definition, target);
+    if (params === undefined) {
       this.onChange();
       return undefined;
     }
 
-    const parsed = definition.params.safeParse(request.params ?? {});
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map(
-        (i) => `${i.path.join('.') || 'params'}: ${i.message}`,
-      );
-      throw new FaultRequestError(`bad params for ${name}: ${issues.join('; ')}`, 400);
-    }
-    const captured = await this.activate(definition, target, parsed.data);
-    const fault = {
-      name,
-      target,
-      params: { ...parsed.data, ...captured },
-      since: new Date().toISOString(),
-    };
-    this.active.set(key, fault);
+    const captured = await this.activate(definition, target, params);
+    const since = new Date().toISOString();
+    const fault = { name, target, params: { ...params, ...captured }, since };
+    this.active.set(`${name}@${target}`, fault);
     this.onChange();
     return fault;
+  }
+
+  private async switchOff(definition: FaultDefinition, target: string): Promise<void> {
+    const key = `${definition.name}@${target}`;
+    const previous = this.active.get(key);
+    if (!previous) return;
+    await definition.deactivate?.(this.host, target, previous.params);
+    this.active.delete(key);
   }
 
   private async activate(definition: FaultDefinition, target: string, params: FaultParams) {
@@ -384,4 +378,11 @@ export class FaultStore {
         return ['*'];
     }
   }
+}
+
+function parseParams(definition: FaultDefinition, raw: Record<string, unknown> = {}): FaultParams {
+  const parsed = definition.params.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`);
+  throw new FaultRequestError(`bad params for ${definition.name}: ${issues.join('; ')}`, 400);
 }

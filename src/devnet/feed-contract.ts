@@ -118,7 +118,10 @@ export async function deployFeed(
     maxPriorityFeePerGas: 0n,
   });
   const hash = String(await callRpc(rpcUrl, 'eth_sendRawTransaction', [raw]));
+  return waitForContract(rpcUrl, hash);
+}
 
+async function waitForContract(rpcUrl: string, hash: string): Promise<string> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const receipt = await callRpc(rpcUrl, 'eth_getTransactionReceipt', [hash]);

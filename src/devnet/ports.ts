@@ -43,36 +43,40 @@ export interface PortMap {
 
 /** Builds the port map for `validators` validators; `basePort` makes it fixed and documented. */
 export async function planPorts(validators: number, basePort?: number): Promise<PortMap> {
-  if (basePort !== undefined) {
-    if (validators > MAX_VALIDATORS_WITH_BASE_PORT) {
-      throw new Error(`validators (${validators}) must be at most 10 when basePort is given`);
-    }
-    const b = basePort;
-    return {
-      gateway: b + PORT_OFFSETS.gateway,
-      rpc: [b + PORT_OFFSETS['rpc-0'], b + PORT_OFFSETS['rpc-1']],
-      validators: Array.from({ length: validators }, (_, i) => b + PORT_OFFSETS.validatorBase + i),
-      publisher: b + PORT_OFFSETS.publisher,
-      control: b + PORT_OFFSETS.control,
-      kube: b + PORT_OFFSETS.kube,
-      anvil: b + PORT_OFFSETS.anvil,
-    };
+  if (basePort === undefined) return freePorts(validators);
+  if (validators > MAX_VALIDATORS_WITH_BASE_PORT) {
+    throw new Error(`validators (${validators}) must be at most 10 when basePort is given`);
   }
+
+  const b = basePort;
+  return {
+    gateway: b + PORT_OFFSETS.gateway,
+    rpc: [b + PORT_OFFSETS['rpc-0'], b + PORT_OFFSETS['rpc-1']],
+    validators: Array.from({ length: validators }, (_, i) => b + PORT_OFFSETS.validatorBase + i),
+    publisher: b + PORT_OFFSETS.publisher,
+    control: b + PORT_OFFSETS.control,
+    kube: b + PORT_OFFSETS.kube,
+    anvil: b + PORT_OFFSETS.anvil,
+  };
+}
+
+async function freePorts(validators: number): Promise<PortMap> {
   const ports: number[] = [];
   // Limitation: a free port found here could be taken by another process before we bind it.
   while (ports.length < validators + 6) {
     const port = await findFreePort();
     if (!ports.includes(port)) ports.push(port);
   }
-  const [gateway, rpc0, rpc1, publisher, control, anvil, ...vals] = ports as [
+
+  const [gateway, rpc0, rpc1, publisher, control, anvil] = ports as [
     number,
     number,
     number,
     number,
     number,
     number,
-    ...number[],
   ];
+  const vals = ports.slice(6);
   return {
     gateway,
     rpc: [rpc0, rpc1],
