@@ -22,33 +22,55 @@ const MetadataKey = z
     'must be a Kubernetes label or annotation key',
   );
 
-/** Options of the `kubernetes` probe. */
+/** Options of the `kubernetes` probe; each field's meaning is in its description. */
 export const KubernetesOptions = z.strictObject({
-  /** Namespace whose pods and workloads are watched (also the task's target label). */
-  namespace: DnsLabel.default('besu-network'),
-  /** Component name (a label value) to label selector; replaces the default map when given. */
-  selectors: z.record(LabelName, z.string().min(1).max(1024)).default({
-    validator: 'component=validator',
-    rpc: 'component=rpc',
-    publisher: 'app=oracle-publisher',
-  }),
-  /** Pod label holding the validator address (none by default). */
-  validatorAddressLabel: MetadataKey.optional(),
-  /** Pod annotation holding the validator address. */
-  validatorAddressAnnotation: MetadataKey.default('chainprobe.io/validator-address'),
-  /** Pod name to validator address; wins over the pod's label or annotation. */
-  podValidators: z.record(ObjectName, Address).default({}),
-  /** StatefulSets to report by name; omitted: all in the namespace; []: none. */
-  statefulSets: z.array(ObjectName).optional(),
-  /** Deployments to report by name; omitted: all in the namespace; []: none. */
-  deployments: z.array(ObjectName).optional(),
-  /** kubeconfig file; default: the pod's service account in a cluster, else ~/.kube/config. */
-  kubeconfig: z.string().min(1).optional(),
-  /** Plain http(s) API URL without credentials (stand-in server, `kubectl proxy`). */
+  namespace: DnsLabel.default('besu-network').describe(
+    'Namespace whose pods and workloads are watched; also the task target label.',
+  ),
+  selectors: z
+    .record(LabelName, z.string().min(1).max(1024))
+    .default({
+      validator: 'component=validator',
+      rpc: 'component=rpc',
+      publisher: 'app=oracle-publisher',
+    })
+    .describe(
+      'Component (the `component` label of the chainprobe_kube_ series) to pod label selector; replaces the default map.',
+    ),
+  validatorAddressLabel: MetadataKey.optional().describe(
+    'Pod label holding the validator address (none by default).',
+  ),
+  validatorAddressAnnotation: MetadataKey.default('chainprobe.io/validator-address').describe(
+    'Pod annotation holding the validator address; only well-formed addresses are used.',
+  ),
+  podValidators: z
+    .record(ObjectName, Address)
+    .default({})
+    .describe('Pod name to validator address; wins over the pod label or annotation.'),
+  statefulSets: z
+    .array(ObjectName)
+    .optional()
+    .describe(
+      'StatefulSets to report; omitted: all in the namespace; []: none; a missing one fails the run.',
+    ),
+  deployments: z
+    .array(ObjectName)
+    .optional()
+    .describe(
+      'Deployments to report; omitted: all in the namespace; []: none; a missing one fails the run.',
+    ),
+  kubeconfig: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('kubeconfig file; default: the service account in a pod, else ~/.kube/config.'),
   apiUrl: z
     .string()
     .refine((s) => /^https?:\/\//.test(s) && URL.canParse(s), 'must be an http(s) URL')
-    .optional(),
+    .optional()
+    .describe(
+      'Plain API URL without credentials (stand-in server, `kubectl proxy`); tests and dev.',
+    ),
 });
 export type KubernetesOptions = z.output<typeof KubernetesOptions>;
 

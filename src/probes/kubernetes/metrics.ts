@@ -75,23 +75,39 @@ function defineWorkloadMetrics(gauge: GaugeFactory) {
   const sts = ['namespace', 'statefulset'] as const;
   const dep = ['namespace', 'deployment'] as const;
   return {
-    stsDesired: gauge('chainprobe_kube_statefulset_replicas_desired', 'spec.replicas.', sts),
-    stsReady: gauge('chainprobe_kube_statefulset_replicas_ready', 'status.readyReplicas.', sts),
-    stsUpdated: gauge(
-      'chainprobe_kube_statefulset_replicas_updated',
-      'status.updatedReplicas.',
+    stsDesired: gauge(
+      'chainprobe_kube_statefulset_replicas_desired',
+      'Replicas the StatefulSet wants (spec.replicas).',
       sts,
     ),
-    depDesired: gauge('chainprobe_kube_deployment_replicas_desired', 'spec.replicas.', dep),
-    depReady: gauge('chainprobe_kube_deployment_replicas_ready', 'status.readyReplicas.', dep),
+    stsReady: gauge(
+      'chainprobe_kube_statefulset_replicas_ready',
+      'StatefulSet pods Ready (status.readyReplicas).',
+      sts,
+    ),
+    stsUpdated: gauge(
+      'chainprobe_kube_statefulset_replicas_updated',
+      'StatefulSet pods at the update revision (status.updatedReplicas).',
+      sts,
+    ),
+    depDesired: gauge(
+      'chainprobe_kube_deployment_replicas_desired',
+      'Replicas the Deployment wants (spec.replicas).',
+      dep,
+    ),
+    depReady: gauge(
+      'chainprobe_kube_deployment_replicas_ready',
+      'Deployment pods Ready (status.readyReplicas).',
+      dep,
+    ),
     depUpdated: gauge(
       'chainprobe_kube_deployment_replicas_updated',
-      'status.updatedReplicas.',
+      'Deployment pods of the current template (status.updatedReplicas).',
       dep,
     ),
     depAvailable: gauge(
       'chainprobe_kube_deployment_replicas_available',
-      'status.availableReplicas.',
+      'Deployment pods available for minReadySeconds (status.availableReplicas).',
       dep,
     ),
   };
