@@ -6,6 +6,7 @@ import { kubernetesKind } from './kubernetes/kind.js';
 import { oracleKind } from './oracle/kind.js';
 import { publisherKind } from './publisher/kind.js';
 import { rpcKind } from './rpc/kind.js';
+import { validatorsKind } from './validators/kind.js';
 
 /**
  * Every probe kind chainprobe knows: the one list. The config schema, the metric catalogue and
@@ -19,4 +20,5 @@ export const PROBE_KINDS: readonly ProbeKind[] = [
   publisherKind,
   breakerKind,
   kubernetesKind,
+  validatorsKind,
 ] as unknown as readonly ProbeKind[];
