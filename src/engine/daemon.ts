@@ -167,6 +167,12 @@ export class Daemon {
 
   private applyEndpoints(list: readonly EndpointConfig[]): void {
     this.endpoints = new Map(list.map((e) => [e.name, e]));
+    const info = this.core.process.endpointInfo;
+    info.reset();
+    for (const e of list) {
+      const labels = { endpoint: e.name, role: e.role, public: String(e.public) };
+      info.set({ ...labels, validator: e.validatorAddress ?? '' }, 1);
+    }
   }
 
   private async dropEndpoint(name: string): Promise<void> {

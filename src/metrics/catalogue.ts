@@ -127,6 +127,12 @@ export function defineProcessMetrics(registry: Registry) {
       help: 'Configured expected chain id (global.chainId).',
       registers: r,
     }),
+    endpointInfo: new Gauge({
+      name: 'chainprobe_endpoint_info',
+      help: 'Always 1 per configured endpoint; labels carry its role, whether it is public, and the validator address whose node it is (empty if none).',
+      labelNames: ['endpoint', 'role', 'public', 'validator'],
+      registers: r,
+    }),
     configReloadTimestamp: new Gauge({
       name: 'chainprobe_config_last_reload_success_timestamp_seconds',
       help: 'Unix time of the last successful configuration (re)load.',
