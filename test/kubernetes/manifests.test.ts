@@ -214,10 +214,11 @@ describe('the ConfigMap probe definition', () => {
     const config = parseConfig(text(), PROBE_KINDS, {});
     const kinds = new Set(config.probes.map((p) => p.kind));
     for (const kind of ['rpc', 'block', 'besu-health', 'kubernetes']) expect(kinds).toContain(kind);
-    expect(config.endpoints.map((e) => e.url)).toEqual([
-      'http://besu-rpc.besu-network.svc.cluster.local:8545',
-      'http://besu-validator.besu-network.svc.cluster.local:8545',
-    ]);
+    for (const e of config.endpoints) {
+      const service = e.role === 'rpc' ? 'besu-rpc' : 'besu-validator';
+      expect(e.url).toMatch(new RegExp(`^http://${service}-\\d+\\.${service}\\.${NS}\\.svc:8545$`));
+    }
+    expect(config.endpoints.filter((e) => e.role === 'validator')).toHaveLength(4);
   });
 
   it('uses the in-cluster service account and listens on the container port', () => {
