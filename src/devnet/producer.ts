@@ -125,7 +125,9 @@ export class BlockProducer {
   private async produce(parent: BftBlockRecord, proposer: string, round: number): Promise<void> {
     const live = this.opts.validators.filter((v) => this.opts.isLive(v));
     const sealers = this.arrivalOrder(live).map((address) => this.keyOf(address));
-    const timestamp = Math.max(parent.timestamp + 1, Math.round(Date.now() / 1000));
+    // Besu stamps Math.round(now) when the round timer fires; timers fire on whole seconds here,
+    // so floor() gives the same value and tolerates up to 1 s of scheduling lag on a busy host.
+    const timestamp = Math.max(parent.timestamp + 1, Math.floor(Date.now() / 1000));
 
     await callRpc(this.opts.anvilUrl, 'anvil_setCoinbase', [proposer]);
     const held = this.opts.hold.entries();

@@ -225,9 +225,10 @@ describe('RPC node faults', () => {
 
   it('answers 429 beyond the rate limit', async () => {
     await devnet.setFault('rpc-rate-limit', true, { target: 'rpc-0', rps: 2 });
-    const statuses = [];
-    for (let i = 0; i < 4; i++)
-      statuses.push((await postRpc(urlOf('rpc-0'), 'eth_chainId')).status);
+    const exchanges = await Promise.all(
+      [0, 1, 2, 3].map(() => postRpc(urlOf('rpc-0'), 'eth_chainId')),
+    );
+    const statuses = exchanges.map((e) => e.status).sort();
     await devnet.setFault('rpc-rate-limit', false, { target: 'rpc-0' });
 
     expect(statuses).toEqual([200, 200, 429, 429]);
