@@ -8,7 +8,7 @@ export interface AnvilOptions {
   chainId: number;
   /** Genesis timestamp, unix seconds. */
   genesisTimestamp: number;
-  /** Path of the anvil binary; default node_modules/.bin/anvil of this package. */
+  /** Path of the anvil binary; default $CHAINPROBE_ANVIL, else node_modules/.bin/anvil. */
   binary?: string;
 }
 
@@ -27,9 +27,13 @@ const DEFAULT_BINARY = fileURLToPath(new URL('../../node_modules/.bin/anvil', im
  * No dev accounts: every funded key is derived from the devnet seed.
  */
 export async function startAnvil(opts: AnvilOptions): Promise<AnvilProcess> {
-  const child = spawn(opts.binary ?? DEFAULT_BINARY, anvilArgs(opts), {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    opts.binary ?? process.env.CHAINPROBE_ANVIL ?? DEFAULT_BINARY,
+    anvilArgs(opts),
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
