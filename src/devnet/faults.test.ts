@@ -108,6 +108,12 @@ describe('FaultStore', () => {
       request: { on: true, target: 'besu-rpc-9' },
       status: 400,
     },
+    {
+      desc: 'target-on-untargeted',
+      name: 'chain-halt',
+      request: { on: true, target: 'rpc-0' },
+      status: 400,
+    },
   ])('refuses a bad request ($desc)', async ({ name, request, status }) => {
     const store = new FaultStore(fakeHost());
     const error = await store.set(name, request).catch((err: unknown) => err);

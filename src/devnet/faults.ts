@@ -346,7 +346,10 @@ export class FaultStore {
   }
 
   private resolveTarget(definition: FaultDefinition, requested: string | undefined): string {
-    if (definition.target === 'none') return '*';
+    if (definition.target === 'none') {
+      if (requested === undefined) return '*';
+      throw new FaultRequestError(`${definition.name} takes no target (got ${requested})`, 400);
+    }
     let target = requested ?? definition.defaultTarget;
     if (definition.target === 'pod' && target !== undefined) {
       target = this.host.podAlias?.(target) ?? target;
