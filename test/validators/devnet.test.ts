@@ -73,7 +73,7 @@ describe('validators probe on the QBFT devnet', () => {
     const down = devnet.endpoints.find((e) => e.name === 'validator-2')?.validatorAddress ?? '';
     await devnet.setFault('validator-down', true, { target: 'validator-2' });
 
-    await until('validator-2 judged down', 30_000, async () => {
+    await until('validator-2 judged down', 45_000, async () => {
       return (await value('validator_live', { validator: down })) === 0;
     });
 
@@ -92,7 +92,7 @@ describe('validators probe on the QBFT devnet', () => {
   it('shows a halt when more than f validators are down: margin below zero', async () => {
     await devnet.setFault('validators-down', true);
 
-    await until('the halt', 20_000, async () => (await value('halted')) === 1);
+    await until('the halt', 30_000, async () => (await value('halted')) === 1);
 
     expect(await value('fault_margin')).toBeLessThan(0);
     expect(await value('live')).toBeLessThan((await value('quorum')) ?? 0);

@@ -234,6 +234,8 @@ export function judgeNetwork(
   headAgeSeconds: number,
   settings: JudgeSettings,
 ): Omit<NetworkVerdict, 'windowBlocks'> {
+  // Limitation: while halted, headers cannot tell which validators are down; the
+  // per-validator verdicts keep the window's last view until blocks flow again.
   const quorum = quorumSize(n);
   const isHalted = n > 0 && headAgeSeconds > settings.haltedAfterSeconds;
   const capped = isHalted ? Math.min(live, quorum - 1) : live;
@@ -266,6 +268,8 @@ export function planFetch(
   maxCatchUp: number,
   perRun: number,
 ): FetchPlan | null {
+  // Limitation: a head below the cursor (a node behind a load balancer) is waited out, not
+  // followed back; the window keeps the blocks already judged.
   const earliest = Math.max(1, head - maxCatchUp + 1);
   const next = cursor === null ? earliest : cursor + 1;
   if (next > head) return null;

@@ -41,6 +41,9 @@ export function pickValidatorsEndpoint(
   return all.find((e) => e.role === 'validator' || e.role === 'rpc')?.name;
 }
 
+// Limitation: series are keyed by the followed endpoint, so two validators probes that follow
+// the same endpoint overwrite each other's series; follow different nodes instead.
+
 /** The `validators` kind: per-validator liveness from QBFT/IBFT 2.0 headers and Besu's API. */
 export const validatorsKind: ProbeKind<ValidatorsOptions, ValidatorsMetrics> = {
   kind: 'validators',

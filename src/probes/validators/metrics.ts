@@ -18,14 +18,22 @@ export function defineValidatorsMetrics(registry: Registry) {
   const gauge = (name: string, help: string) => new Gauge({ name, help, labelNames, registers: r });
   const counter = (name: string, help: string) =>
     new Counter({ name, help, labelNames, registers: r });
-  return { ...networkMetrics(gauge, counter, r), ...validatorMetrics(r) };
+  const f: Factories = { gauge, counter, r };
+  return {
+    ...livenessMetrics(f),
+    ...blockMetrics(f),
+    ...setAndApiMetrics(f),
+    ...validatorMetrics(r),
+  };
 }
 
-function networkMetrics(
-  gauge: (name: string, help: string) => Gauge<'endpoint'>,
-  counter: (name: string, help: string) => Counter<'endpoint'>,
-  r: Registry[],
-) {
+interface Factories {
+  gauge: (name: string, help: string) => Gauge<'endpoint'>;
+  counter: (name: string, help: string) => Counter<'endpoint'>;
+  r: Registry[];
+}
+
+function livenessMetrics({ gauge }: Factories) {
   return {
     setSize: gauge(
       'chainprobe_validators_set_size',
@@ -54,6 +62,11 @@ function networkMetrics(
       'chainprobe_validators_window_blocks',
       'Blocks in the sliding window over which participation and liveness are judged.',
     ),
+  };
+}
+
+function blockMetrics({ gauge, counter, r }: Factories) {
+  return {
     processedBlock: gauge(
       'chainprobe_validators_processed_block_number',
       'Number of the newest block whose consensus data was processed.',
@@ -103,6 +116,11 @@ function networkMetrics(
       'chainprobe_validators_last_block_seals',
       'Commit seals carried by the newest processed block.',
     ),
+  };
+}
+
+function setAndApiMetrics({ gauge, counter, r }: Factories) {
+  return {
     setChanges: counter(
       'chainprobe_validators_set_changes_total',
       'Blocks whose validator set differs from that of the block before.',

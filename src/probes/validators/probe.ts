@@ -149,6 +149,8 @@ export class ValidatorsWatcher {
     if (plan.skipped > 0) this.metrics.skipped.inc(this.series, plan.skipped);
     if (this.cursor !== plan.from - 1) this.prev = await this.loadPrevious(plan.from - 1, signal);
 
+    // Limitation: parent hashes are not checked against the previous block, so a reorg (none
+    // under BFT finality, but possible behind a load balancer switching nodes) is not followed.
     for (let n = plan.from; n <= plan.to; n += FETCH_CONCURRENCY) {
       const numbers = Array.from(
         { length: Math.min(FETCH_CONCURRENCY, plan.to - n + 1) },
@@ -222,6 +224,8 @@ export class ValidatorsWatcher {
   }
 
   // Contract mode: N's signers are the set after N-1 (FACTS "Mode semantics").
+  // Limitation: without the QBFT API a validator-contract chain cannot be judged at all: the
+  // headers carry no set to check seals against, so the run fails as method_unavailable.
   private async contractSet(n: number, signal: AbortSignal): Promise<string[]> {
     try {
       const method = `${this.apiPrefix()}getValidatorsByBlockNumber`;
@@ -243,6 +247,8 @@ export class ValidatorsWatcher {
   }
 
   private account(block: SealedBlock, problems: Problems): void {
+    // Besu seeds the rule with the coinbase of h-1 even when h-1 was re-proposed after a round
+    // change (it keeps its creator), so that is what `prev` must be here too.
     const prevCoinbase = this.prev?.coinbase ?? null;
     const slots =
       prevCoinbase !== null && block.validators.length > 0
