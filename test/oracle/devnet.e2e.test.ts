@@ -11,7 +11,7 @@ import { stateOf, valueOf } from './harness.js';
 let devnet: Devnet;
 let daemon: Daemon;
 
-/** The chainprobe configuration an operator would write for this devnet, through the real loader. */
+/** The configuration an operator would write for this devnet (read by the real loader). */
 function configFor(d: Devnet): string {
   const gateway = d.endpoints.find((e) => e.role === 'gateway');
   const feed = d.feeds[0];

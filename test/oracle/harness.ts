@@ -1,5 +1,5 @@
 import type { Registry } from 'prom-client';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { EndpointSchema, GlobalSchema } from '../../src/config/schema.js';
 import type { ProbeContext, ProbeInstance, ProbeResult } from '../../src/engine/probe-kind.js';
 import { RpcClient } from '../../src/rpc/client.js';
@@ -17,7 +17,10 @@ export interface Harness {
 }
 
 /** Builds a context whose endpoints are `name -> url` (role gateway for the first). */
-export function makeHarness(endpoints: Record<string, string>): Harness {
+export function makeHarness(
+  endpoints: Record<string, string>,
+  logger: Logger = pino({ level: 'silent' }),
+): Harness {
   const { registry, core } = freshCore();
   const clock = { shiftSeconds: 0 };
   const configs = Object.entries(endpoints).map(([name, url], i) =>
@@ -29,7 +32,7 @@ export function makeHarness(endpoints: Record<string, string>): Harness {
     endpoints: new Map(configs.map((e) => [e.name, e])),
     core,
     registry,
-    logger: pino({ level: 'silent' }),
+    logger,
     now: () => Date.now() + clock.shiftSeconds * 1000,
     rpc: (name) => {
       const url = endpoints[name];

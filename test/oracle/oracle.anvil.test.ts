@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeInstance } from '../../src/engine/probe-kind.js';
 import { OracleOptions, oracleKind, type OracleMetrics } from '../../src/probes/oracle/kind.js';
+import { recordingLogger } from '../helpers/registry.js';
 import { startChain, type TestChain } from './chain.js';
 import { compileContract, type Artifact } from './fixtures/compile.js';
 import { common, makeHarness, runTask, stateOf, valueOf, type Harness } from './harness.js';
@@ -20,6 +21,7 @@ let mockArt: Artifact;
 let feed: string;
 let mock: string;
 let instance: ProbeInstance;
+const log = recordingLogger();
 
 const state = (name: string) =>
   stateOf(h.registry, 'chainprobe_oracle_feed_state', 'state', { feed: name });
@@ -48,7 +50,7 @@ beforeAll(async () => {
   feed = await chain.deploy(priceFeedArt, [8, 'ETH / USD', chain.account]);
   const empty = await chain.deploy(priceFeedArt, [8, 'BTC / USD', chain.account]);
   mock = await chain.deploy(mockArt, [8, 'MOCK / USD']);
-  h = makeHarness({ anvil: chain.url, down: 'http://127.0.0.1:9' });
+  h = makeHarness({ anvil: chain.url, down: 'http://127.0.0.1:9' }, log.logger);
   const probe = {
     ...common('oracle'),
     ...OracleOptions.parse({
@@ -177,6 +179,12 @@ describe('oracle probe on anvil (chain id 138)', () => {
     expect(result).toMatchObject({ ok: false, errorClass: 'reverted' });
     expect(result.detail).toMatch(/^latestRoundData\(\) reverted/);
     expect(await state('mock')).toBe('reverted');
+  });
+
+  it('logs a state change once, not once per run', () => {
+    const reverted = log.lines.filter((l) => l.feed === 'mock' && l.state === 'reverted');
+    expect(reverted).toHaveLength(1);
+    expect(reverted[0]).toMatchObject({ msg: 'feed unhealthy', from: 'future_update', level: 40 });
   });
 
   it('keeps a roundId above 2^53 exact in the detail and counts its change', async () => {

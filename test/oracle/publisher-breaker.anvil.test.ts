@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeInstance } from '../../src/engine/probe-kind.js';
 import { BreakerOptions, breakerKind } from '../../src/probes/breaker/kind.js';
 import { PublisherOptions, publisherKind } from '../../src/probes/publisher/kind.js';
+import { recordingLogger } from '../helpers/registry.js';
 import { startChain, type TestChain } from './chain.js';
 import { compileContract, type Artifact } from './fixtures/compile.js';
 import { common, makeHarness, runTask, stateOf, valueOf, type Harness } from './harness.js';
@@ -18,6 +19,7 @@ let chain: TestChain;
 let h: Harness;
 let mockArt: Artifact;
 let mock: string;
+const log = recordingLogger();
 
 // --- a stand-in publisher replica serving its breaker as JSON and as Prometheus text ---
 let server: Server;
@@ -72,7 +74,7 @@ beforeAll(async () => {
   server = createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  h = makeHarness({ anvil: chain.url });
+  h = makeHarness({ anvil: chain.url }, log.logger);
 }, 60_000);
 
 afterAll(async () => {
@@ -282,6 +284,14 @@ describe('breaker probe', () => {
     const result = await runTask(instance, 'creds');
     expect(result).toMatchObject({ ok: true, detail: 'closed' });
     expect(lastAuth).toBe(`Basic ${Buffer.from('probe:s3cret').toString('base64')}`);
+  });
+
+  it('logs each breaker transition once, and never a URL or a credential', () => {
+    const left = log.lines.filter((l) => l.msg === 'breaker state changed' && l.source === 'json');
+    expect(left.map((l) => l.to)).toEqual(['open', 'half-open']);
+    const text = JSON.stringify(log.lines);
+    expect(text).not.toContain('127.0.0.1');
+    expect(text).not.toContain('s3cret');
   });
 
   it('deletes its series on dispose', async () => {

@@ -1,7 +1,7 @@
 import type { ErrorClass } from '../../engine/error-class.js';
 import { classifyTransportError } from '../../rpc/errors.js';
 
-/** A breaker source that could not be read or understood. `code` is its class; the message never holds the URL. */
+/** A breaker source that could not be read or understood; `code` is its class (never a URL). */
 export class BreakerError extends Error {
   constructor(
     readonly code: ErrorClass,
@@ -13,7 +13,7 @@ export class BreakerError extends Error {
   }
 }
 
-/** Maps anything thrown while fetching a source to a BreakerError with a fixed, URL-free message. */
+/** Maps anything thrown while fetching a source to a BreakerError with a fixed, URL-free text. */
 export function toBreakerError(err: unknown, timedOut: boolean): BreakerError {
   if (err instanceof BreakerError) return err;
   const code = classifyTransportError(err, timedOut);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { judgeBreaker, type BreakerMemory, type BreakerVerdict } from './judge.js';
 import type { BreakerState } from './state-map.js';
 
-/** Feeds readings (one per second; undefined = unreadable) and returns the last verdict and every transition. */
+/** Feeds readings (one a second; undefined: unreadable); returns the verdict and transitions. */
 function run(readings: Array<BreakerState | undefined>) {
   let memory: BreakerMemory | undefined;
   const transitions: string[] = [];

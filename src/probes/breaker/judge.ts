@@ -13,7 +13,7 @@ export interface BreakerVerdict {
   state: ObservedBreakerState;
   /** A change between two readable states; unreadable runs in between do not count. */
   transition: { from: BreakerState; to: BreakerState } | null;
-  /** Seconds since the breaker left closed (open or half-open); 0 when closed or never seen open. */
+  /** Seconds since the breaker left closed (open or half-open); 0 when closed or never open. */
   openSeconds: number;
   memory: BreakerMemory;
 }

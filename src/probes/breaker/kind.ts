@@ -83,7 +83,9 @@ export const BreakerOptions = z.strictObject({
     .array(BreakerSource)
     .min(1, 'must list at least one source')
     .describe(
-      'One per publisher replica: type http-json (url, pointer), prometheus (url, metric, labels?, stateLabel?) or contract (endpoint?, address, function); each with name, states?, timeoutMs?.',
+      'One per publisher replica: type http-json (url, pointer), prometheus (url, metric, ' +
+        'labels?, stateLabel?) or contract (endpoint?, address, function); each with name, ' +
+        'states?, timeoutMs?.',
     ),
   maxResponseBytes: z
     .number()

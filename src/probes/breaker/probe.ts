@@ -125,6 +125,6 @@ export class BreakerWatcher {
     this.metrics.transitions.inc({ ...labels, from, to });
     // Transitions only: a breaker open for an hour logs once.
     if (to === 'closed') this.log.info({ source: source.name, from }, 'breaker closed');
-    else this.log.warn({ source: source.name, from, to }, 'breaker left closed');
+    else this.log.warn({ source: source.name, from, to }, 'breaker state changed');
   }
 }

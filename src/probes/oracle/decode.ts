@@ -4,7 +4,8 @@ import { RpcError } from '../../rpc/errors.js';
 
 /** The AggregatorV3 read functions the oracle probe calls. */
 export const AGGREGATOR_V3 = new Interface([
-  'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)',
+  'function latestRoundData() view returns (uint80 roundId, int256 answer, uint256 startedAt, ' +
+    'uint256 updatedAt, uint80 answeredInRound)',
   'function decimals() view returns (uint8)',
   'function description() view returns (string)',
 ]);
@@ -45,7 +46,7 @@ export function decodeDecimals(data: unknown): number {
   return Number(decodeResult('decimals', data)[0] as bigint);
 }
 
-/** Decodes description() and keeps only printable ASCII, at most 64 characters (it is text an outsider controls). */
+/** Decodes description(): printable ASCII only, at most 64 characters (outsider text). */
 export function decodeDescription(data: unknown): string {
   return sanitize(String(decodeResult('description', data)[0]));
 }

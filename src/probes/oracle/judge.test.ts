@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RoundData } from './decode.js';
-import { judgeFeed, scaleAnswer, type FeedMemory, type FeedRules } from './judge.js';
+import {
+  describeVerdict,
+  judgeFeed,
+  scaleAnswer,
+  type FeedMemory,
+  type FeedRules,
+} from './judge.js';
 
 const HEAD = 1_700_000_000;
 const RULES: FeedRules = {
@@ -211,5 +217,43 @@ describe('scaleAnswer', () => {
     },
   ])('$desc', ({ raw, decimals, want }) => {
     expect(scaleAnswer(raw, decimals)).toBe(want);
+  });
+});
+
+describe('describeVerdict', () => {
+  it.each([
+    { desc: 'ok', round: round(), headAge: 1, want: 'updated 6s ago (heartbeat 60s)' },
+    {
+      desc: 'no-data',
+      round: round({ updatedAt: 0n }),
+      headAge: 1,
+      want: 'no round has data yet (updatedAt 0)',
+    },
+    {
+      desc: 'future',
+      round: round({ updatedAt: BigInt(HEAD + 100) }),
+      headAge: 0,
+      want: 'updatedAt is 100s in the future',
+    },
+    {
+      desc: 'not-positive',
+      round: round({ answer: 0n }),
+      headAge: 1,
+      want: 'answer is zero or negative',
+    },
+    {
+      desc: 'out-of-bounds',
+      round: round({ answer: 1n }),
+      headAge: 1,
+      want: 'answer is outside [100, 100000]',
+    },
+    {
+      desc: 'stale-halted',
+      round: round({ updatedAt: BigInt(HEAD - 30) }),
+      headAge: 60,
+      want: 'updated 90s ago, heartbeat 60s (chain halted)',
+    },
+  ])('$desc', ({ round: r, headAge, want }) => {
+    expect(describeVerdict(judge({ round: r, headAge }), RULES)).toBe(want);
   });
 });

@@ -144,6 +144,33 @@ interface FeedFacts {
   unchangedSeconds: number;
 }
 
+/** One line on what a verdict means, for the status page. */
+export function describeVerdict(v: FeedVerdict, rules: FeedRules): string {
+  const age = Math.round(Math.max(v.chainAgeSeconds, v.wallAgeSeconds));
+  const ahead = -Math.round(Math.min(v.chainAgeSeconds, v.wallAgeSeconds));
+  const heartbeat = `heartbeat ${rules.heartbeatSeconds}s`;
+  switch (v.state) {
+    case 'ok':
+      return `updated ${age}s ago (${heartbeat})`;
+    case 'no_data':
+      return 'no round has data yet (updatedAt 0)';
+    case 'reverted':
+      return 'latestRoundData() reverted';
+    case 'future_update':
+      return `updatedAt is ${ahead}s in the future`;
+    case 'answer_not_positive':
+      return 'answer is zero or negative';
+    case 'answer_out_of_bounds':
+      return `answer is outside [${rules.minAnswer ?? '-inf'}, ${rules.maxAnswer ?? 'inf'}]`;
+    case 'stale':
+      return `updated ${age}s ago, ${heartbeat} (${v.cause.replace('_', ' ')})`;
+    case 'stalled_answer':
+      return `answer unchanged for ${Math.round(v.unchangedSeconds)}s`;
+    case 'unknown':
+      return 'feed could not be read';
+  }
+}
+
 function classifyFeed(rules: FeedRules, f: FeedFacts): FeedState {
   // updatedAt ahead of the head breaks consumers computing block.timestamp - updatedAt
   // (a checked subtraction reverts); ahead of our clock it shows a skewed chain or publisher.

@@ -51,7 +51,8 @@ export const OracleOptions = z.strictObject({
     .array(FeedSchema)
     .min(1, 'must list at least one feed')
     .describe(
-      'Feeds: name, address, heartbeatSeconds, decimals?, minAnswer?, maxAnswer?, stalledAfterHeartbeats?.',
+      'Feeds: name, address, heartbeatSeconds, decimals?, minAnswer?, maxAnswer?, ' +
+        'stalledAfterHeartbeats?.',
     ),
   graceSeconds: z
     .number()
@@ -118,7 +119,7 @@ export function defineOracleMetrics(registry: Registry) {
     }),
     staleCause: new Gauge({
       name: 'chainprobe_oracle_stale_cause',
-      help: 'Why a stale feed is stale (chain_halted, chain_advancing), or none: 1 for the current one.',
+      help: 'Why a stale feed is stale (chain_halted, chain_advancing) or none: 1 for the current.',
       labelNames: ['feed', 'cause'] as const,
       registers: r,
     }),

@@ -17,6 +17,7 @@ import { OracleError } from './errors.js';
 import {
   FEED_STATES,
   STALE_CAUSES,
+  describeVerdict,
   judgeFeed,
   type FeedMemory,
   type FeedRules,
@@ -171,7 +172,7 @@ export class FeedWatcher {
 
   private resultOf(feed: FeedConfig, v: FeedVerdict, round: RoundData): ProbeResult {
     const prefix = `round ${round.roundId} answer ${v.answer}`;
-    const detail = `${prefix}: ${describeVerdict(feed, v)}`;
+    const detail = `${prefix}: ${describeVerdict(v, this.rulesOf(feed))}`;
     if (v.state === 'ok') return { ok: true, detail };
     return { ok: false, errorClass: v.state === 'unknown' ? 'internal' : v.state, detail };
   }
@@ -186,31 +187,6 @@ export class FeedWatcher {
       return;
     }
     this.log.warn({ feed: feed.name, state, from: prev ?? null }, 'feed unhealthy');
-  }
-}
-
-/** One line on what a verdict means, for the status page. */
-export function describeVerdict(feed: FeedConfig, v: FeedVerdict): string {
-  const age = Math.round(Math.max(v.chainAgeSeconds, v.wallAgeSeconds));
-  switch (v.state) {
-    case 'ok':
-      return `updated ${age}s ago (heartbeat ${feed.heartbeatSeconds}s)`;
-    case 'no_data':
-      return 'no round has data yet (updatedAt 0)';
-    case 'reverted':
-      return 'latestRoundData() reverted';
-    case 'future_update':
-      return `updatedAt is ${-Math.round(Math.min(v.chainAgeSeconds, v.wallAgeSeconds))}s in the future`;
-    case 'answer_not_positive':
-      return 'answer is zero or negative';
-    case 'answer_out_of_bounds':
-      return `answer is outside [${feed.minAnswer ?? '-inf'}, ${feed.maxAnswer ?? 'inf'}]`;
-    case 'stale':
-      return `updated ${age}s ago, heartbeat ${feed.heartbeatSeconds}s (${v.cause.replace('_', ' ')})`;
-    case 'stalled_answer':
-      return `answer unchanged for ${Math.round(v.unchangedSeconds)}s`;
-    case 'unknown':
-      return 'feed could not be read';
   }
 }
 
