@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { parseConfig } from '../../src/config/load.js';
@@ -248,6 +250,28 @@ describe('kubernetes probe against the stand-in API server', () => {
     expect(result).toMatchObject({ ok: false, errorClass: 'timeout' });
     // The probe passed the run's signal to the client: the held requests are cut, not leaked.
     await vi.waitFor(() => expect(api.openRequests()).toBe(0), { timeout: 5000 });
+  });
+});
+
+describe('kubernetes probe behind a proxy answering a login page', () => {
+  it('fails with invalid_response and reports no pod count', async () => {
+    await loadKubeClient();
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body>Sign in</body></html>');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const daemon = daemonFor(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    try {
+      const { result } = await runOne(daemon);
+      expect(result).toMatchObject({ ok: false, errorClass: 'invalid_response' });
+      const { values } = await daemon.registry.getSingleMetric('chainprobe_kube_pods')!.get();
+      expect(values).toEqual([]);
+    } finally {
+      await daemon.stop();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseKubeSource, createKubeLister } from './client.js';
+import { chooseKubeSource, createKubeLister, itemsOf } from './client.js';
 
 describe('chooseKubeSource', () => {
   const inPod = { KUBERNETES_SERVICE_HOST: '10.0.0.1', KUBERNETES_SERVICE_PORT: '443' };
@@ -28,5 +28,21 @@ describe('createKubeLister', () => {
     await expect(
       createKubeLister({ type: 'file', path: '/nonexistent/chainprobe/kubeconfig' }),
     ).rejects.toMatchObject({ code: 'config' });
+  });
+});
+
+describe('itemsOf', () => {
+  it.each([
+    { desc: 'non-json-200', list: undefined },
+    { desc: 'null-items', list: { items: null } },
+    { desc: 'no-items', list: {} },
+  ])('refuses $desc as invalid_response, never as an empty list', ({ list }) => {
+    expect(() => itemsOf(list, 'pods')).toThrow(
+      expect.objectContaining({ code: 'invalid_response' }),
+    );
+  });
+
+  it('returns an empty items array as it is', () => {
+    expect(itemsOf({ items: [] }, 'pods')).toEqual([]);
   });
 });

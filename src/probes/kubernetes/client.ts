@@ -52,12 +52,23 @@ export async function createKubeLister(source: KubeSource): Promise<KubeLister> 
   const options = (signal: AbortSignal) => signalOptions(k8s.Observable, signal);
   return {
     listPods: async (namespace, labelSelector, signal) =>
-      (await core.listNamespacedPod({ namespace, labelSelector }, options(signal))).items,
+      itemsOf(await core.listNamespacedPod({ namespace, labelSelector }, options(signal)), 'pods'),
     listStatefulSets: async (namespace, signal) =>
-      (await apps.listNamespacedStatefulSet({ namespace }, options(signal))).items,
+      itemsOf(await apps.listNamespacedStatefulSet({ namespace }, options(signal)), 'statefulsets'),
     listDeployments: async (namespace, signal) =>
-      (await apps.listNamespacedDeployment({ namespace }, options(signal))).items,
+      itemsOf(await apps.listNamespacedDeployment({ namespace }, options(signal)), 'deployments'),
   };
+}
+
+/**
+ * The items of a list answer. The client hands back `undefined` for a 200 that is not JSON (an
+ * auth proxy's login page) and `null` items as they came; neither may ever read as "0 pods".
+ */
+export function itemsOf<T>(list: { items?: T[] | null } | null | undefined, what: string): T[] {
+  if (!list || !Array.isArray(list.items)) {
+    throw new KubeError('invalid_response', `the ${what} list answer has no items array`);
+  }
+  return list.items;
 }
 
 let clientModule: Promise<typeof import('@kubernetes/client-node')> | undefined;
