@@ -76,6 +76,8 @@ let clientModule: Promise<typeof import('@kubernetes/client-node')> | undefined;
 /**
  * Loads @kubernetes/client-node once (it takes about a second on a small CPU). The kind starts
  * this when a probe is created, so the first run does not spend its timeout on it.
+ * Limitation: with --once, or a first run due at once, that run still waits for the load; a
+ * timeoutMs under ~2 s can make it fail with timeout on a CPU-limited pod.
  */
 export function loadKubeClient(): Promise<typeof import('@kubernetes/client-node')> {
   clientModule ??= import('@kubernetes/client-node');

@@ -93,6 +93,9 @@ export class KubeWatcher {
     }
   }
 
+  // Limitation: a real API server lists a namespace that does not exist as empty (there is no
+  // namespace-scoped way to tell), so a misspelt namespace shows as 0 pods, not not_found; the
+  // workload names in the config (statefulSets, deployments) turn that into a failed run.
   private async refreshPods(lister: KubeLister, signal: AbortSignal): Promise<null> {
     const { namespace, selectors } = this.opts;
     const components = Object.keys(selectors);
