@@ -213,7 +213,8 @@ describe('the ConfigMap probe definition', () => {
   it("passes chainprobe's own config loader with the registered kinds", () => {
     const config = parseConfig(text(), PROBE_KINDS, {});
     const kinds = new Set(config.probes.map((p) => p.kind));
-    for (const kind of ['rpc', 'block', 'besu-health', 'kubernetes']) expect(kinds).toContain(kind);
+    for (const kind of ['rpc', 'block', 'besu-health', 'validators', 'kubernetes'])
+      expect(kinds).toContain(kind);
     for (const e of config.endpoints) {
       const service = e.role === 'rpc' ? 'besu-rpc' : 'besu-validator';
       expect(e.url).toMatch(new RegExp(`^http://${service}-\\d+\\.${service}\\.${NS}\\.svc:8545$`));
