@@ -18,6 +18,9 @@ export interface BreakerVerdict {
   memory: BreakerMemory;
 }
 
+// Limitation: the open time is measured from the first reading away from closed, so it can lag
+// the breaker's own opening by up to one interval (and starts at chainprobe's start-up).
+
 /**
  * Judges one reading (`undefined`: the source could not be read or mapped). An open episode
  * runs from the first reading away from closed to the next reading of closed, through

@@ -77,6 +77,9 @@ export const OracleOptions = z.strictObject({
 });
 export type OracleOptions = z.output<typeof OracleOptions>;
 
+// Limitation: series are keyed by feed name alone, so two oracle probes naming the same feed
+// share (and overwrite) its series; names are checked for uniqueness within one probe only.
+
 /** Metrics of the `oracle` probe, one series per feed (and per state where stated). */
 export function defineOracleMetrics(registry: Registry) {
   const r = [registry];

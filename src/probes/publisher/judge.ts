@@ -55,6 +55,9 @@ export interface PublisherVerdict {
   memory: PublisherMemory;
 }
 
+// Limitation: on a zero-gas-price chain (Besu zeroBaseFee with min gas price 0) nothing is ever
+// spent, so the runway stays +Inf and only minBalanceEther can flag an empty account.
+
 // Bounds memory when the window is long and the interval short; the window then shrinks.
 const MAX_SAMPLES = 4096;
 
