@@ -1,15 +1,24 @@
 #!/usr/bin/env node
-import type { Server } from 'node:http';
 import { stringify } from 'yaml';
 import { parseCliArgs, USAGE, type CliArgs } from './cli/args.js';
 import { formatTable, toRows } from './cli/once.js';
+import { Reloader, type WebState } from './cli/reload.js';
 import { ConfigError } from './config/errors.js';
 import { loadConfigFile, type Config } from './config/load.js';
 import { Daemon } from './engine/daemon.js';
-import { closeServer, createApp, listen } from './http/server.js';
+import { BasicAuthVerifier, requireBasicAuth } from './http/basic-auth.js';
+import { reloadRoute } from './http/reload-route.js';
+import { closeServer, createApp, listen, type Server } from './http/server.js';
+import {
+  loadWebConfigFile,
+  OPEN_WEB_CONFIG,
+  WebConfigError,
+  type WebConfig,
+} from './http/web-config.js';
 import { createLogger } from './log/logger.js';
 import { PROBE_KINDS } from './probes/registry.js';
 import { createScrubber, redactUrl } from './redact.js';
+import { statusRoutes } from './status/routes.js';
 import { VERSION } from './version.js';
 
 /** The configuration as it may be shown: URLs redacted, header values masked. */
@@ -38,16 +47,13 @@ async function main(argv: string[]): Promise<number> {
   if (args.help) return print(USAGE, 0);
   if (args.version) return print(`chainprobe ${VERSION} (node ${process.version})\n`, 0);
 
-  let config: Config;
-  try {
-    config = loadConfigFile(args.config, PROBE_KINDS);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`chainprobe: ${args.config}: ${err.describe()}\n`);
-    return 1;
-  }
+  const loaded = loadAll(args);
+  if (typeof loaded === 'number') return loaded;
+  const { config, web } = loaded;
   if (args.listen) config.global.listen = args.listen;
-  const scrub = createScrubber(config.secrets);
+  const secrets = new Set(config.secrets);
+  let scrubNow = createScrubber(secrets);
+  const scrub = (text: string) => scrubNow(text);
   if (args.checkConfig)
     return print(
       scrub(`# ${args.config}: configuration OK\n${stringify(redactedConfig(config))}`),
@@ -64,10 +70,64 @@ async function main(argv: string[]): Promise<number> {
   const daemon = new Daemon({ config, kinds: PROBE_KINDS, logger, version: VERSION });
   if (args.once) return runOnce(daemon, args, scrub);
 
-  const { server, url } = await listen(createApp(daemon), config.global.listen);
-  logger.info({ version: VERSION, url, config: redactedConfig(config) }, 'chainprobe started');
+  const verifier = new BasicAuthVerifier(web.users);
+  const webState: WebState | undefined = args.webConfig
+    ? { path: args.webConfig, current: web, verifier }
+    : undefined;
+  const reloader = new Reloader({
+    daemon,
+    configPath: args.config,
+    logger,
+    scrub,
+    web: webState,
+    onApplied: (next) => {
+      // Keep the old secrets too: lines about the previous configuration may still be written.
+      for (const s of next.secrets) secrets.add(s);
+      scrubNow = createScrubber(secrets);
+    },
+  });
+  const app = createApp(
+    daemon,
+    [statusRoutes(daemon, VERSION), reloadRoute(() => reloader.reload('http'))],
+    {
+      auth: requireBasicAuth(verifier, logger.child({ component: 'http' })),
+      headers: () => webState?.current.headers ?? {},
+    },
+  );
+  const { server, url } = await listen(app, config.global.listen, web.tls);
+  if (webState) webState.server = server;
+  logger.info(
+    {
+      version: VERSION,
+      url,
+      tls: web.tls ? web.tls.minVersion : false,
+      basicAuth: verifier.enabled,
+      config: redactedConfig(config),
+    },
+    'chainprobe started',
+  );
   daemon.start();
-  return waitForSignals(daemon, server, args, logger);
+  return waitForSignals(daemon, server, reloader, logger);
+}
+
+// The configuration and web configuration, or the exit code when either is unusable.
+function loadAll(args: CliArgs): { config: Config; web: WebConfig } | number {
+  let config: Config;
+  try {
+    config = loadConfigFile(args.config, PROBE_KINDS);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`chainprobe: ${args.config}: ${err.describe()}\n`);
+    return 1;
+  }
+  if (args.webConfig === undefined) return { config, web: OPEN_WEB_CONFIG };
+  try {
+    return { config, web: loadWebConfigFile(args.webConfig) };
+  } catch (err) {
+    if (!(err instanceof WebConfigError)) throw err;
+    process.stderr.write(`chainprobe: --web-config ${args.webConfig}: ${err.describe()}\n`);
+    return 1;
+  }
 }
 
 async function runOnce(
@@ -88,7 +148,7 @@ async function runOnce(
 function waitForSignals(
   daemon: Daemon,
   server: Server,
-  args: CliArgs,
+  reloader: Reloader,
   logger: ReturnType<typeof createLogger>,
 ): Promise<number> {
   return new Promise((resolve) => {
@@ -102,27 +162,9 @@ function waitForSignals(
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGHUP', () => {
-      void reloadFromFile(daemon, args.config, logger);
+      void reloader.reload('SIGHUP');
     });
   });
-}
-
-/** Re-reads the configuration file; a bad one keeps the old configuration running. */
-export async function reloadFromFile(
-  daemon: Daemon,
-  path: string,
-  logger: ReturnType<typeof createLogger>,
-): Promise<boolean> {
-  try {
-    const next = loadConfigFile(path, PROBE_KINDS);
-    await daemon.reload(next);
-    return true;
-  } catch (err) {
-    daemon.rejectReload();
-    const issues = err instanceof ConfigError ? err.issues : [(err as Error).message];
-    logger.error({ issues }, 'configuration reload rejected; keeping the running configuration');
-    return false;
-  }
 }
 
 function print(text: string, code: number): number {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real tools the tests run when they are missing: Debian's prometheus (server and
-# promtool) and alertmanager (with amtool). Needs root or sudo on Debian/Ubuntu; elsewhere it
-# says what to install and fails.
+# promtool), alertmanager (with amtool) and chromium (headless, for the status page test, driven
+# by playwright-core). Needs root or sudo on Debian/Ubuntu; elsewhere it says what to install
+# and fails.
 set -euo pipefail
 
 missing=()
@@ -9,6 +10,7 @@ command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v amtool >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
 [ -x /usr/bin/prometheus-alertmanager ] || command -v alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 mapfile -t pkgs < <(printf '%s\n' "${missing[@]}" | sort -u)

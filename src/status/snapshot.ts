@@ -1,0 +1,326 @@
+import type { Registry } from 'prom-client';
+import type { TaskStatus } from '../engine/status-book.js';
+import { linksFor, placeOfKind, placeOfTask, type LinkBases, type ProblemLinks } from './links.js';
+
+/** One probe task as the status page shows it. Times are ISO 8601, ages in seconds. */
+export interface TaskView {
+  probe: string;
+  kind: string;
+  target: string;
+  state: 'ok' | 'failing';
+  errorClass: string | null;
+  detail: string | null;
+  lastRunAt: string;
+  since: string;
+  /** Seconds the task has been in its current state. */
+  forSeconds: number;
+  durationSeconds: number;
+  /** Where the problem is explained; only on failing tasks. */
+  links?: ProblemLinks;
+}
+
+/** One validator: liveness and participation over the probe's window. */
+export interface ValidatorView {
+  address: string;
+  name: string | null;
+  live: boolean | null;
+  /** Seal participation ratio over the window, 0..1. */
+  participation: number | null;
+  windowMissedSlots: number | null;
+  lastProposedAgeSeconds: number | null;
+  links?: ProblemLinks;
+}
+
+/** The validator set as the validators probe judges it. */
+export interface ValidatorsView {
+  setSize: number | null;
+  quorum: number | null;
+  live: number | null;
+  faultMargin: number | null;
+  halted: boolean | null;
+  list: ValidatorView[];
+  links?: ProblemLinks;
+}
+
+/** One oracle feed: its verdict and age. */
+export interface FeedView {
+  feed: string;
+  state: string | null;
+  answer: number | null;
+  ageSeconds: number | null;
+  heartbeatSeconds: number | null;
+  links?: ProblemLinks;
+}
+
+/** One publisher circuit breaker. */
+export interface BreakerView {
+  source: string;
+  state: string | null;
+  openSeconds: number | null;
+  links?: ProblemLinks;
+}
+
+/** A problem in one line, with its links: the top of the status page. */
+export interface Problem {
+  section: 'probe' | 'validators' | 'feed' | 'breaker';
+  title: string;
+  detail: string | null;
+  links: ProblemLinks;
+}
+
+/** Everything /api/status returns and the status page renders. */
+export interface StatusSnapshot {
+  generatedAt: string;
+  location: string;
+  version: string;
+  ready: boolean;
+  configReloadSuccessful: boolean;
+  runbookUrl: string;
+  /** Grafana overview dashboard, when global.grafanaUrl is set. */
+  dashboardUrl: string | null;
+  summary: { tasks: number; failing: number; problems: number };
+  problems: Problem[];
+  tasks: TaskView[];
+  /** Null when no validators probe has reported yet (its metrics are absent). */
+  validators: ValidatorsView | null;
+  feeds: FeedView[] | null;
+  breakers: BreakerView[] | null;
+}
+
+/** One sample of a metric: labels and value. */
+export interface Sample {
+  labels: Readonly<Record<string, string | number>>;
+  value: number;
+}
+
+/** Current samples by metric name. */
+export type Samples = ReadonlyMap<string, readonly Sample[]>;
+
+/** What a snapshot is built from; `roles` maps endpoint names to their configured role. */
+export interface SnapshotInput {
+  tasks: readonly TaskStatus[];
+  samples: Samples;
+  bases: LinkBases;
+  location: string;
+  version: string;
+  ready: boolean;
+  roles: ReadonlyMap<string, string>;
+  /** Unix ms. */
+  now: number;
+}
+
+const SECTION_PREFIXES = ['chainprobe_validators_', 'chainprobe_oracle_', 'chainprobe_breaker_'];
+
+/** Reads the current values of the metrics the status page shows from the registry. */
+export async function readSamples(registry: Registry): Promise<Samples> {
+  const out = new Map<string, Sample[]>();
+  for (const metric of await registry.getMetricsAsJSON()) {
+    const wanted =
+      SECTION_PREFIXES.some((p) => metric.name.startsWith(p)) ||
+      metric.name === 'chainprobe_config_last_reload_successful';
+    if (!wanted) continue;
+    const values = metric.values as Array<{ labels: Sample['labels']; value: number }>;
+    out.set(
+      metric.name,
+      values.map((v) => ({ labels: v.labels, value: v.value })),
+    );
+  }
+  return out;
+}
+
+/** Builds the snapshot: pure, from task states and metric samples. */
+export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
+  const tasks = input.tasks.map((t) => taskView(t, input));
+  const validators = validatorsView(input.samples, input.bases);
+  const feeds = feedViews(input.samples, input.bases);
+  const breakers = breakerViews(input.samples, input.bases);
+  const problems = collectProblems(tasks, validators, feeds, breakers);
+  const overview = linksFor(placeOfKind('block'), input.bases).dashboard ?? null;
+  const reload = input.samples.get('chainprobe_config_last_reload_successful')?.[0]?.value;
+  return {
+    generatedAt: new Date(input.now).toISOString(),
+    location: input.location,
+    version: input.version,
+    ready: input.ready,
+    configReloadSuccessful: reload !== 0,
+    runbookUrl: input.bases.runbookUrl,
+    dashboardUrl: overview,
+    summary: {
+      tasks: tasks.length,
+      failing: tasks.filter((t) => t.state === 'failing').length,
+      problems: problems.length,
+    },
+    problems,
+    tasks,
+    validators,
+    feeds,
+    breakers,
+  };
+}
+
+function taskView(t: TaskStatus, input: SnapshotInput): TaskView {
+  const place = placeOfTask(t.kind, t.errorClass, input.roles.get(t.target));
+  return {
+    probe: t.probe,
+    kind: t.kind,
+    target: t.target,
+    state: t.ok ? 'ok' : 'failing',
+    errorClass: t.errorClass,
+    detail: t.detail,
+    lastRunAt: new Date(t.lastRunAt).toISOString(),
+    since: new Date(t.since).toISOString(),
+    forSeconds: Math.max(0, Math.round((input.now - t.since) / 1000)),
+    durationSeconds: t.durationSeconds,
+    ...(t.ok ? {} : { links: linksFor(place, input.bases) }),
+  };
+}
+
+function validatorsView(samples: Samples, bases: LinkBases): ValidatorsView | null {
+  const participation = byLabel(
+    samples,
+    'chainprobe_validators_seal_participation_ratio',
+    'validator',
+  );
+  const live = byLabel(samples, 'chainprobe_validators_validator_live', 'validator');
+  const setSize = single(samples, 'chainprobe_validators_set_size');
+  if (participation.size === 0 && live.size === 0 && setSize === null) return null;
+  const names = new Map(
+    (samples.get('chainprobe_validators_validator_info') ?? []).map((s) => [
+      String(s.labels.validator),
+      String(s.labels.name ?? ''),
+    ]),
+  );
+  const missed = byLabel(samples, 'chainprobe_validators_window_missed_slots', 'validator');
+  const age = byLabel(samples, 'chainprobe_validators_last_proposed_age_seconds', 'validator');
+  const links = linksFor(placeOfKind('validators'), bases);
+  const addresses = [...new Set([...participation.keys(), ...live.keys()])].sort();
+  const halted = single(samples, 'chainprobe_validators_halted');
+  return {
+    setSize,
+    quorum: single(samples, 'chainprobe_validators_quorum'),
+    live: single(samples, 'chainprobe_validators_live'),
+    faultMargin: single(samples, 'chainprobe_validators_fault_margin'),
+    halted: halted === null ? null : halted === 1,
+    list: addresses.map((address) => {
+      const isLive = live.has(address) ? live.get(address) === 1 : null;
+      return {
+        address,
+        name: names.get(address) || null,
+        live: isLive,
+        participation: participation.get(address) ?? null,
+        windowMissedSlots: missed.get(address) ?? null,
+        lastProposedAgeSeconds: age.get(address) ?? null,
+        ...(isLive === false ? { links } : {}),
+      };
+    }),
+    links,
+  };
+}
+
+function feedViews(samples: Samples, bases: LinkBases): FeedView[] | null {
+  const states = currentStates(samples, 'chainprobe_oracle_feed_state', 'feed', 'state');
+  const age = byLabel(samples, 'chainprobe_oracle_update_age_seconds', 'feed');
+  if (states.size === 0 && age.size === 0) return null;
+  const answer = byLabel(samples, 'chainprobe_oracle_answer', 'feed');
+  const heartbeat = byLabel(samples, 'chainprobe_oracle_heartbeat_seconds', 'feed');
+  const links = linksFor(placeOfKind('oracle'), bases);
+  return [...new Set([...states.keys(), ...age.keys()])].sort().map((feed) => {
+    const state = states.get(feed) ?? null;
+    return {
+      feed,
+      state,
+      answer: answer.get(feed) ?? null,
+      ageSeconds: age.get(feed) ?? null,
+      heartbeatSeconds: heartbeat.get(feed) ?? null,
+      ...(state !== 'ok' ? { links } : {}),
+    };
+  });
+}
+
+function breakerViews(samples: Samples, bases: LinkBases): BreakerView[] | null {
+  const states = currentStates(samples, 'chainprobe_breaker_state', 'source', 'state');
+  if (states.size === 0) return null;
+  const open = byLabel(samples, 'chainprobe_breaker_open_seconds', 'source');
+  const links = linksFor(placeOfKind('breaker'), bases);
+  return [...states.keys()].sort().map((source) => {
+    const state = states.get(source) ?? null;
+    return {
+      source,
+      state,
+      openSeconds: open.get(source) ?? null,
+      ...(state !== 'closed' ? { links } : {}),
+    };
+  });
+}
+
+function collectProblems(
+  tasks: readonly TaskView[],
+  validators: ValidatorsView | null,
+  feeds: readonly FeedView[] | null,
+  breakers: readonly BreakerView[] | null,
+): Problem[] {
+  const out: Problem[] = [];
+  for (const t of tasks) {
+    if (!t.links) continue;
+    const title = `${t.probe} / ${t.target}: ${t.errorClass ?? 'failing'}`;
+    out.push({ section: 'probe', title, detail: t.detail, links: t.links });
+  }
+  if (validators?.links && (validators.halted || (validators.faultMargin ?? 0) < 0)) {
+    const detail = `${validators.live ?? '?'} live of ${validators.setSize ?? '?'}, quorum ${validators.quorum ?? '?'}`;
+    out.push({
+      section: 'validators',
+      title: 'validator set below quorum',
+      detail,
+      links: validators.links,
+    });
+  }
+  for (const v of validators?.list ?? []) {
+    if (!v.links) continue;
+    const title = `validator ${v.name ?? v.address} not live`;
+    out.push({ section: 'validators', title, detail: v.name ? v.address : null, links: v.links });
+  }
+  for (const f of feeds ?? []) {
+    if (f.links)
+      out.push({
+        section: 'feed',
+        title: `feed ${f.feed}: ${f.state ?? 'unknown'}`,
+        detail: null,
+        links: f.links,
+      });
+  }
+  for (const b of breakers ?? []) {
+    if (b.links)
+      out.push({
+        section: 'breaker',
+        title: `breaker ${b.source}: ${b.state ?? 'unknown'}`,
+        detail: null,
+        links: b.links,
+      });
+  }
+  return out;
+}
+
+function single(samples: Samples, name: string): number | null {
+  return samples.get(name)?.[0]?.value ?? null;
+}
+
+function byLabel(samples: Samples, name: string, label: string): Map<string, number> {
+  return new Map((samples.get(name) ?? []).map((s) => [String(s.labels[label]), s.value]));
+}
+
+// A state set has one series per state; the current one is at 1.
+function currentStates(
+  samples: Samples,
+  name: string,
+  key: string,
+  label: string,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of samples.get(name) ?? []) {
+    const id = String(s.labels[key]);
+    if (s.value === 1) out.set(id, String(s.labels[label]));
+    else if (!out.has(id)) out.set(id, '');
+  }
+  for (const [id, state] of out) if (state === '') out.set(id, 'unknown');
+  return out;
+}
