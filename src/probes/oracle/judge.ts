@@ -93,46 +93,38 @@ export function judgeFeed(
   obs: FeedObservation,
   rules: FeedRules,
 ): FeedVerdict {
-  const nowSeconds = obs.nowMs / 1000;
-  const updatedAt = Number(obs.round.updatedAt);
-  const headAgeSeconds = nowSeconds - obs.headTimestamp;
+  const headAgeSeconds = obs.nowMs / 1000 - obs.headTimestamp;
   const answer = scaleAnswer(obs.round.answer, obs.decimals);
-  if (obs.round.updatedAt === 0n) {
-    return {
-      ...emptyVerdict(prev, 'no_data', headAgeSeconds),
-      answer,
-    };
-  }
+  if (obs.round.updatedAt === 0n)
+    return { ...emptyVerdict(prev, 'no_data', headAgeSeconds), answer };
 
   const memory = remember(prev, obs.round);
-  const chainAgeSeconds = obs.headTimestamp - updatedAt;
-  const wallAgeSeconds = nowSeconds - updatedAt;
-  const unchangedSeconds = Math.max(0, obs.headTimestamp - memory.answerSince);
-  const state = classifyFeed(rules, {
+  const facts: FeedFacts = {
     answer,
     raw: obs.round.answer,
-    chainAgeSeconds,
-    wallAgeSeconds,
-    unchangedSeconds,
-  });
-  const cause: StaleCause =
-    state !== 'stale'
-      ? 'none'
-      : headAgeSeconds > rules.chainHaltedAfterSeconds
-        ? 'chain_halted'
-        : 'chain_advancing';
+    chainAgeSeconds: obs.headTimestamp - memory.updatedAt,
+    wallAgeSeconds: obs.nowMs / 1000 - memory.updatedAt,
+    unchangedSeconds: Math.max(0, obs.headTimestamp - memory.answerSince),
+  };
+  const state = classifyFeed(rules, facts);
   return {
     state,
-    cause,
     answer,
-    chainAgeSeconds,
-    wallAgeSeconds,
+    chainAgeSeconds: facts.chainAgeSeconds,
+    wallAgeSeconds: facts.wallAgeSeconds,
+    unchangedSeconds: facts.unchangedSeconds,
+    cause: causeOf(state, headAgeSeconds, rules),
     headAgeSeconds,
-    unchangedSeconds,
     roundChanged: prev !== undefined && prev.roundId !== obs.round.roundId,
     answerChanged: prev !== undefined && prev.answer !== obs.round.answer,
     memory,
   };
+}
+
+// A stale feed on a chain whose head is old is the chain's fault, not the publisher's.
+function causeOf(state: FeedState, headAgeSeconds: number, rules: FeedRules): StaleCause {
+  if (state !== 'stale') return 'none';
+  return headAgeSeconds > rules.chainHaltedAfterSeconds ? 'chain_halted' : 'chain_advancing';
 }
 
 /** The numbers a state is decided from. */
