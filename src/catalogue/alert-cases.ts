@@ -49,6 +49,11 @@ function change(a: number, n: number, b: number, m = 60): string {
 
 const T = computeThresholds(2);
 
+/** chainprobe's configured block period, as every instance exports it. */
+const period = (seconds: number, location = 'dc-a'): Record<string, string> => ({
+  [sel('chainprobe_config_block_period_seconds', { location })]: flat(seconds),
+});
+
 const sel = (name: string, labels: Record<string, string>): string =>
   `${name}{${Object.entries(labels)
     .map(([k, v]) => `${k}="${v}"`)
@@ -97,6 +102,8 @@ function chainCases(): AlertCase[] {
         [sel(unchanged, RPC1A)]: grow(15),
         [sel(unchanged, RPC1B)]: grow(15),
         [sel(unchanged, RPC2A)]: grow(15, 60, 5),
+        ...period(2),
+        ...period(2, 'dc-b'),
       },
       evalAt: '3m',
       expect: [{ labels: {}, value: 180 }],
@@ -106,7 +113,20 @@ function chainCases(): AlertCase[] {
       kind: 'healthy',
       desc: 'one-endpoint-stuck-another-advancing',
       interval: '15s',
-      series: { [sel(unchanged, RPC1A)]: grow(15), [sel(unchanged, RPC2A)]: flat(2) },
+      series: {
+        [sel(unchanged, RPC1A)]: grow(15),
+        [sel(unchanged, RPC2A)]: flat(2),
+        ...period(2),
+      },
+      evalAt: '5m',
+      expect: [],
+    },
+    {
+      alert: 'ChainHalted',
+      kind: 'healthy',
+      desc: 'two-minutes-is-normal-for-a-10s-chain',
+      interval: '15s',
+      series: { [sel(unchanged, RPC1A)]: flat(120), ...period(10) },
       evalAt: '5m',
       expect: [],
     },
@@ -115,7 +135,7 @@ function chainCases(): AlertCase[] {
       kind: 'edge',
       desc: 'unchanged-exactly-at-threshold',
       interval: '15s',
-      series: { [sel(unchanged, RPC1A)]: flat(T.haltSeconds) },
+      series: { [sel(unchanged, RPC1A)]: flat(T.haltSeconds), ...period(2) },
       evalAt: '5m',
       expect: [],
     },
@@ -123,7 +143,7 @@ function chainCases(): AlertCase[] {
       alert: 'ChainBlocksSlow',
       kind: 'fires',
       desc: 'mean-interval-5s',
-      series: { [sel(sum, RPC1A)]: grow(60), [sel(count, RPC1A)]: grow(12) },
+      series: { [sel(sum, RPC1A)]: grow(60), [sel(count, RPC1A)]: grow(12), ...period(2) },
       evalAt: '30m',
       expect: [{ labels: {}, value: 5 }],
     },
@@ -136,6 +156,7 @@ function chainCases(): AlertCase[] {
         [sel(count, RPC1A)]: grow(12),
         [sel(sum, RPC2A)]: grow(60),
         [sel(count, RPC2A)]: grow(30),
+        ...period(2),
       },
       evalAt: '30m',
       expect: [],
@@ -144,7 +165,7 @@ function chainCases(): AlertCase[] {
       alert: 'ChainBlocksSlow',
       kind: 'edge',
       desc: 'mean-interval-just-under-threshold',
-      series: { [sel(sum, RPC1A)]: grow(58), [sel(count, RPC1A)]: grow(20) },
+      series: { [sel(sum, RPC1A)]: grow(58), [sel(count, RPC1A)]: grow(20), ...period(2) },
       evalAt: '30m',
       expect: [],
     },
@@ -366,7 +387,7 @@ function rpcChainCases(): AlertCase[] {
       alert: 'RpcEndpointBehind',
       kind: 'fires',
       desc: 'forty-blocks-behind-everywhere',
-      series: { [sel(behind, RPC1A)]: flat(40), [sel(behind, RPC1B)]: flat(40) },
+      series: { [sel(behind, RPC1A)]: flat(40), [sel(behind, RPC1B)]: flat(40), ...period(2) },
       evalAt: '10m',
       expect: [{ labels: { endpoint: 'rpc-1' }, value: 40 }],
     },
@@ -374,7 +395,7 @@ function rpcChainCases(): AlertCase[] {
       alert: 'RpcEndpointBehind',
       kind: 'healthy',
       desc: 'behind-from-one-location-only',
-      series: { [sel(behind, RPC1A)]: flat(40), [sel(behind, RPC1B)]: flat(0) },
+      series: { [sel(behind, RPC1A)]: flat(40), [sel(behind, RPC1B)]: flat(0), ...period(2) },
       evalAt: '10m',
       expect: [],
     },
@@ -382,7 +403,7 @@ function rpcChainCases(): AlertCase[] {
       alert: 'RpcEndpointBehind',
       kind: 'edge',
       desc: 'exactly-at-threshold',
-      series: { [sel(behind, RPC1A)]: flat(T.behindBlocks) },
+      series: { [sel(behind, RPC1A)]: flat(T.behindBlocks), ...period(2) },
       evalAt: '10m',
       expect: [],
     },
@@ -834,6 +855,9 @@ function validatorCases(): AlertCase[] {
 function gatewayCases(): AlertCase[] {
   const task = (target: string, location: string) =>
     sel(SUCCESS, { probe: 'rpc', kind: 'rpc', target, location });
+  const info = (endpoint: string, role: string, location = 'dc-a') =>
+    sel('chainprobe_endpoint_info', { endpoint, role, public: 'false', validator: '', location });
+  const roles = { [info('gateway', 'gateway')]: flat(1), [info('rpc-0', 'rpc')]: flat(1) };
   return [
     {
       alert: 'GatewayFailingBackendsHealthy',
@@ -843,6 +867,8 @@ function gatewayCases(): AlertCase[] {
         [task('gateway', 'dc-a')]: flat(0),
         [task('gateway', 'dc-b')]: flat(0),
         [task('rpc-0', 'dc-a')]: flat(1),
+        ...roles,
+        [info('gateway', 'gateway', 'dc-b')]: flat(1),
       },
       evalAt: '5m',
       expect: [{ labels: { endpoint: 'gateway' } }],
@@ -851,7 +877,7 @@ function gatewayCases(): AlertCase[] {
       alert: 'GatewayFailingBackendsHealthy',
       kind: 'healthy',
       desc: 'everything-up',
-      series: { [task('gateway', 'dc-a')]: flat(1), [task('rpc-0', 'dc-a')]: flat(1) },
+      series: { [task('gateway', 'dc-a')]: flat(1), [task('rpc-0', 'dc-a')]: flat(1), ...roles },
       evalAt: '5m',
       expect: [],
     },
@@ -859,7 +885,21 @@ function gatewayCases(): AlertCase[] {
       alert: 'GatewayFailingBackendsHealthy',
       kind: 'edge',
       desc: 'backends-down-too-is-not-the-gateway',
-      series: { [task('gateway', 'dc-a')]: flat(0), [task('rpc-0', 'dc-a')]: flat(0) },
+      series: { [task('gateway', 'dc-a')]: flat(0), [task('rpc-0', 'dc-a')]: flat(0), ...roles },
+      evalAt: '5m',
+      expect: [],
+    },
+    {
+      alert: 'GatewayFailingBackendsHealthy',
+      kind: 'edge',
+      desc: 'a-failing-rpc-node-is-not-a-gateway',
+      series: {
+        [task('gateway', 'dc-a')]: flat(1),
+        [task('rpc-0', 'dc-a')]: flat(0),
+        [task('rpc-1', 'dc-a')]: flat(1),
+        ...roles,
+        [info('rpc-1', 'rpc')]: flat(1),
+      },
       evalAt: '5m',
       expect: [],
     },

@@ -63,7 +63,10 @@ export interface AlertDefinition {
   dashboard: DashboardUid;
 }
 
-/** Values the thresholds derive from, for rules, runbook text and tests. */
+/**
+ * The block-period thresholds as numbers, for a chain with a given period: what the PromQL
+ * thresholds below evaluate to (dashboard colours, runbook text, tests).
+ */
 export interface Thresholds {
   /** Seconds without a new head on every endpoint before ChainHalted. */
   haltSeconds: number;
@@ -86,6 +89,18 @@ export function computeThresholds(blockPeriodSeconds: number): Thresholds {
   };
 }
 
+// The configured period, exported by every chainprobe (max: the same value everywhere), so one
+// rules file serves any chain. Limitation: a chainprobe too old to export it raises none of the
+// three period-based alerts.
+const PERIOD = 'max(chainprobe_config_block_period_seconds)';
+
+/** The thresholds of computeThresholds, in PromQL over chainprobe's configured block period. */
+export const PERIOD_THRESHOLDS = {
+  haltSeconds: `clamp_min(30 * ${PERIOD}, 60)`,
+  slowIntervalSeconds: `1.5 * ${PERIOD}`,
+  behindBlocks: `clamp_min(ceil(30 / ${PERIOD}), 10)`,
+} as const;
+
 /** Runbook anchor of an alert's subsection (GitHub anchor of `#### <name>`). */
 export function runbookAnchorOf(alertName: string): string {
   return alertName.toLowerCase();
@@ -96,7 +111,8 @@ export function runbookAnchorOf(alertName: string): string {
 const RPC_SUCCESS =
   'label_replace(chainprobe_probe_success{kind="rpc"}, "endpoint", "$1", "target", "(.+)")';
 
-function chainAlerts(t: Thresholds): AlertDefinition[] {
+function chainAlerts(): AlertDefinition[] {
+  const t = PERIOD_THRESHOLDS;
   return [
     {
       name: 'ChainHalted',
@@ -111,9 +127,8 @@ function chainAlerts(t: Thresholds): AlertDefinition[] {
       summary: 'No new block on any endpoint for {{ $value | humanizeDuration }}',
       description:
         'Every endpoint chainprobe watches, from every location, has reported the same head for ' +
-        '{{ $value | humanizeDuration }} (threshold ' +
-        `${t.haltSeconds}s). The chain is halted or unreachable: QBFT has lost quorum or ` +
-        'every RPC path is down.',
+        '{{ $value | humanizeDuration }}, over 30 block periods (at least 60s). The chain is ' +
+        'halted or unreachable: QBFT has lost quorum or every RPC path is down.',
       dashboard: 'chainprobe-overview',
     },
     {
@@ -130,7 +145,7 @@ function chainAlerts(t: Thresholds): AlertDefinition[] {
       summary: 'Blocks arrive every {{ $value | humanizeDuration }} on average',
       description:
         'The mean interval between blocks over 10 minutes is {{ $value | humanizeDuration }} on ' +
-        `every endpoint, above ${t.slowIntervalSeconds}s (1.5 block periods). Rounds are ` +
+        'every endpoint, above 1.5 block periods. Rounds are ' +
         'timing out: a validator is offline or slow, or validators cannot reach each other.',
       dashboard: 'chainprobe-overview',
     },
@@ -151,7 +166,8 @@ function chainAlerts(t: Thresholds): AlertDefinition[] {
   ];
 }
 
-function rpcAlerts(t: Thresholds): AlertDefinition[] {
+function rpcAlerts(): AlertDefinition[] {
+  const t = PERIOD_THRESHOLDS;
   return [
     {
       name: 'RpcEndpointDown',
@@ -254,14 +270,15 @@ function rpcAlerts(t: Thresholds): AlertDefinition[] {
       name: 'RpcEndpointBehind',
       component: 'rpc',
       incident: 'rpc-endpoint-issues',
-      expr: `min by (endpoint) (chainprobe_block_behind_blocks) > ${t.behindBlocks}`,
+      expr: `min by (endpoint) (chainprobe_block_behind_blocks) > on () group_left ${t.behindBlocks}`,
       forSeconds: 300,
       severity: 'warning',
       priority: 'P2',
       summary: 'RPC endpoint {{ $labels.endpoint }} is {{ $value }} blocks behind',
       description:
         'The head of {{ $labels.endpoint }} is {{ $value }} blocks below the best endpoint ' +
-        `from every location (threshold ${t.behindBlocks}). Its clients read stale state.`,
+        'from every location (threshold: 30 s of blocks, at least 10). Its clients read stale ' +
+        'state.',
       dashboard: 'chainprobe-rpc',
     },
     {
@@ -399,8 +416,10 @@ function validatorAlerts(): AlertDefinition[] {
   ];
 }
 
-function gatewayAlerts(gateways: string): AlertDefinition[] {
-  const gw = `label_replace(chainprobe_probe_success{kind="rpc",target=~"${gateways}"}, "endpoint", "$1", "target", "(.+)")`;
+const ROLE = (matcher: string) =>
+  `max by (endpoint) (chainprobe_endpoint_info{role${matcher}"gateway"})`;
+
+function gatewayAlerts(): AlertDefinition[] {
   return [
     {
       name: 'GatewayFailingBackendsHealthy',
@@ -409,8 +428,9 @@ function gatewayAlerts(gateways: string): AlertDefinition[] {
       // The gateway fails from every location while some RPC node answers directly: the fault is
       // in the gateway (routing, TLS, WAF, rate limits), not in Besu.
       expr:
-        `max by (endpoint) (${gw}) == 0 ` +
-        `and on () (max(chainprobe_probe_success{kind="rpc",target!~"${gateways}"}) == 1)`,
+        `max by (endpoint) (${RPC_SUCCESS}) == 0 and on (endpoint) ${ROLE('=')} ` +
+        `and on () (count(max by (endpoint) (${RPC_SUCCESS}) == 1 and on (endpoint) ` +
+        `${ROLE('!=')}) > 0)`,
       forSeconds: 120,
       severity: 'critical',
       priority: 'P1',
@@ -778,16 +798,13 @@ function chainprobeAlerts(job: string): AlertDefinition[] {
 }
 
 /** Every alert chainprobe ships, for a chain with the given options. */
-export function buildAlerts(
-  opts: Pick<CatalogueOptions, 'blockPeriodSeconds' | 'job' | 'gatewayEndpoints'>,
-): AlertDefinition[] {
-  const t = computeThresholds(opts.blockPeriodSeconds);
+export function buildAlerts(opts: Pick<CatalogueOptions, 'job'>): AlertDefinition[] {
   return [
-    ...chainAlerts(t),
+    ...chainAlerts(),
     ...validatorAlerts(),
     ...kubernetesAlerts().filter((a) => a.incident === 'validator-failure'),
-    ...rpcAlerts(t),
-    ...gatewayAlerts(opts.gatewayEndpoints),
+    ...rpcAlerts(),
+    ...gatewayAlerts(),
     ...oracleAlerts(),
     ...kubernetesAlerts().filter((a) => a.incident !== 'validator-failure'),
     ...chainprobeAlerts(opts.job),

@@ -117,6 +117,97 @@ function networkRow(opts: CatalogueOptions): RowSpec {
   };
 }
 
+function servicesRow(opts: CatalogueOptions): RowSpec {
+  const dash = (uid: string) => ({ title: `Dashboard: ${uid}`, url: `/d/${uid}` });
+  return {
+    title: 'Consensus, oracle and pods',
+    panels: [
+      {
+        type: 'stat',
+        title: 'Quorum margin',
+        description:
+          'Live validators minus quorum (best view); 0: one more failure halts the chain.',
+        queries: [{ expr: `max(chainprobe_validators_fault_margin{${LOC}})` }],
+        unit: 'none',
+        steps: [
+          ['red', null],
+          ['orange', 1],
+          ['green', 2],
+        ],
+        links: [...runbookLinks(opts, 'QbftQuorumMarginZero'), dash('chainprobe-validators')],
+      },
+      {
+        type: 'stat',
+        title: 'Validators down',
+        description: 'Validators not judged live in any view.',
+        queries: [
+          {
+            expr: `count(max by (validator) (chainprobe_validators_validator_live{${LOC}}) == 0) or vector(0)`,
+          },
+        ],
+        unit: 'none',
+        steps: trafficLight(1, 1),
+        links: [...runbookLinks(opts, 'ValidatorDown'), dash('chainprobe-validators')],
+      },
+      {
+        type: 'stat',
+        title: 'Oracle feeds not ok',
+        description: 'Feeds whose verdict is anything but ok, in every view.',
+        queries: [
+          {
+            expr: `count(min by (feed) (chainprobe_oracle_feed_state{state="ok",${LOC}}) == 0) or vector(0)`,
+          },
+        ],
+        unit: 'none',
+        steps: trafficLight(1, 1),
+        links: [
+          ...runbookLinks(opts, 'OracleStale', 'OracleInvalidAnswer'),
+          dash('chainprobe-oracle'),
+        ],
+      },
+      {
+        type: 'stat',
+        title: 'Breakers not closed',
+        description: 'Publisher circuit breakers open or half-open.',
+        queries: [
+          {
+            expr: `count(min by (source) (chainprobe_breaker_open_seconds{${LOC}}) > 0) or vector(0)`,
+          },
+        ],
+        unit: 'none',
+        steps: trafficLight(1, 1),
+        links: [...runbookLinks(opts, 'BreakerOpen'), dash('chainprobe-oracle')],
+      },
+      {
+        type: 'stat',
+        title: 'Pods not ready',
+        description: 'Pods of the network namespace whose Ready condition is not True.',
+        queries: [
+          {
+            expr: `count(max by (namespace, pod) (chainprobe_kube_pod_ready{${LOC}}) == 0) or vector(0)`,
+          },
+        ],
+        unit: 'none',
+        steps: trafficLight(1, 1),
+        links: [...runbookLinks(opts, 'KubernetesPodNotReady'), dash('chainprobe-kubernetes')],
+      },
+      {
+        type: 'stat',
+        title: 'Publisher runway',
+        description: 'Shortest runway of the oracle publisher accounts.',
+        queries: [{ expr: `min(chainprobe_publisher_runway_seconds{${LOC}})` }],
+        unit: 's',
+        steps: [
+          ['red', null],
+          ['orange', 259200],
+          ['green', 604800],
+        ],
+        links: [...runbookLinks(opts, 'PublisherLowFunds'), dash('chainprobe-oracle')],
+      },
+    ],
+  };
+}
+
 function chainprobeRow(opts: CatalogueOptions): RowSpec {
   return {
     title: 'chainprobe',
@@ -213,7 +304,7 @@ function overview(opts: CatalogueOptions): DashboardSpec {
     uid: 'chainprobe-overview',
     title: 'chainprobe / Overview',
     description: 'Network health at a glance, with links to the runbook.',
-    rows: [networkRow(opts), chainprobeRow(opts)],
+    rows: [networkRow(opts), servicesRow(opts), chainprobeRow(opts)],
     links: [{ title: 'Runbook', url: opts.runbookBaseUrl }],
   };
 }

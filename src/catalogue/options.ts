@@ -13,18 +13,15 @@ export interface CatalogueOptions {
   runbookBaseUrl: string;
   /** Grafana base URL for the alerts' dashboard_url; same placeholder rule as the runbook. */
   grafanaBaseUrl: string;
-  /** The chain's configured block period (genesis blockperiodseconds); default 2, as config. */
+  /**
+   * Block period used for dashboard colour thresholds only (default 2, as chainprobe's config);
+   * the alert thresholds read chainprobe_config_block_period_seconds instead.
+   */
   blockPeriodSeconds: number;
   /** Value of the static `network` label every alert carries (used by inhibition). */
   network: string;
   /** Prometheus job that scrapes chainprobe (for the `up` based alert). */
   job: string;
-  /**
-   * RE2 regex matching the endpoint names of gateways (load balancers in front of the RPC nodes),
-   * for GatewayFailingBackendsHealthy. Limitation: chainprobe exports no endpoint role yet, so
-   * the role is recognised by name; the default matches probes/chain138.yaml.
-   */
-  gatewayEndpoints: string;
   /** Namespace of the generated PrometheusRule. */
   namespace: string;
   /**
@@ -41,7 +38,6 @@ export const DEFAULT_OPTIONS: CatalogueOptions = {
   blockPeriodSeconds: 2,
   network: 'chain138',
   job: 'chainprobe',
-  gatewayEndpoints: 'gateway.*',
   namespace: 'besu-network',
   forScale: 1,
 };
@@ -55,10 +51,9 @@ from src/catalogue/. Without options it writes the committed files.
 Options:
   --runbook-base-url <url>   URL of docs/runbook.md [default: ${DEFAULT_OPTIONS.runbookBaseUrl}]
   --grafana-base-url <url>   Grafana base URL [default: ${DEFAULT_OPTIONS.grafanaBaseUrl}]
-  --block-period-seconds <s> chain block period [default: ${DEFAULT_OPTIONS.blockPeriodSeconds}]
+  --block-period-seconds <s> block period for dashboard colours [default: ${DEFAULT_OPTIONS.blockPeriodSeconds}]
   --network <name>           static network label [default: ${DEFAULT_OPTIONS.network}]
   --job <name>               Prometheus job scraping chainprobe [default: ${DEFAULT_OPTIONS.job}]
-  --gateway-endpoints <re>   endpoint names of gateways [default: ${DEFAULT_OPTIONS.gatewayEndpoints}]
   --namespace <ns>           PrometheusRule namespace [default: ${DEFAULT_OPTIONS.namespace}]
   --for-scale <factor>       multiply every alert's "for" (tests only) [default: 1]
   --out-dir <dir>            write below this folder instead of the repository root
@@ -85,7 +80,6 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs {
       'block-period-seconds': { type: 'string' },
       network: { type: 'string' },
       job: { type: 'string' },
-      'gateway-endpoints': { type: 'string' },
       namespace: { type: 'string' },
       'for-scale': { type: 'string' },
       'out-dir': { type: 'string' },
@@ -100,10 +94,6 @@ export function parseGenerateArgs(argv: string[]): GenerateArgs {
     blockPeriodSeconds: positive('--block-period-seconds', values['block-period-seconds'], 2),
     network: labelValue('--network', values.network ?? d.network),
     job: labelValue('--job', values.job ?? d.job),
-    gatewayEndpoints: regex(
-      '--gateway-endpoints',
-      values['gateway-endpoints'] ?? d.gatewayEndpoints,
-    ),
     namespace: labelValue('--namespace', values.namespace ?? d.namespace),
     forScale: positive('--for-scale', values['for-scale'], 1),
   };
@@ -121,17 +111,6 @@ function positive(flag: string, value: string | undefined, fallback: number): nu
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${flag} (${value}) must be a number > 0`);
   return n;
-}
-
-function regex(flag: string, value: string): string {
-  try {
-    new RegExp(`^(?:${value})$`);
-  } catch {
-    throw new Error(`${flag} (${value}) must be a regular expression`);
-  }
-  if (value.includes('"') || value.includes('\\'))
-    throw new Error(`${flag} (${value}) must not contain quotes or backslashes`);
-  return value;
 }
 
 function labelValue(flag: string, value: string): string {

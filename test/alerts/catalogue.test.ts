@@ -143,6 +143,20 @@ describe('runbook links', () => {
     }
   });
 
+  it('keeps every line of the operators runbook, in order (commands included)', () => {
+    const original = read('test/alerts/fixtures/incident-response.md').replace(
+      /^<!--[\s\S]*?-->\n/,
+      '',
+    );
+    const ours = runbook.split('\n');
+    let at = 0;
+    for (const line of original.split('\n').filter((l) => l.trim() !== '')) {
+      const found = ours.indexOf(line, at);
+      expect(found, line).toBeGreaterThanOrEqual(0);
+      at = found + 1;
+    }
+  });
+
   it.each(Object.entries(INCIDENTS))('incident section %s exists', (anchor, title) => {
     expect(headings.find((h) => h.anchor === anchor)?.text).toBe(title);
   });
@@ -215,6 +229,8 @@ describe('dashboards', () => {
       const anchor = url.split('#')[1];
       if (anchor !== undefined) expect(anchors).toContain(anchor);
     }
+    for (const { url } of links.filter((l) => l.url.startsWith('/d/')))
+      expect([...dashboards.keys()]).toContain(url.slice(3));
   });
 });
 
