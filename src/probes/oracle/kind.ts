@@ -122,7 +122,9 @@ export function defineOracleMetrics(registry: Registry) {
     }),
     staleCause: new Gauge({
       name: 'chainprobe_oracle_stale_cause',
-      help: 'Why a stale feed is stale (chain_halted, chain_advancing) or none: 1 for the current.',
+      help:
+        'Why a stale feed is stale (chain_halted, chain_advancing), or none: ' +
+        '1 for the current one.',
       labelNames: ['feed', 'cause'] as const,
       registers: r,
     }),
