@@ -18,7 +18,7 @@ const HEADER =
   '# and regenerate; a test fails when this file is out of date.\n';
 
 function toYaml(doc: unknown): string {
-  return HEADER + stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  return HEADER + stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false, singleQuote: true });
 }
 
 function prometheusRule(alerts: readonly AlertDefinition[], opts: CatalogueOptions): unknown {
