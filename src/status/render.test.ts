@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, formatAge, renderStatusPage, safeHref } from './render.js';
+import { buildSnapshot, type Sample } from './snapshot.js';
+
+describe('escapeHtml', () => {
+  it.each([
+    { desc: 'tags', text: '<script>x</script>', want: '&lt;script&gt;x&lt;/script&gt;' },
+    { desc: 'ampersand-first', text: '&lt;', want: '&amp;lt;' },
+    { desc: 'quotes', text: `"a" 'b'`, want: '&quot;a&quot; &#39;b&#39;' },
+    { desc: 'plain', text: 'rpc-0', want: 'rpc-0' },
+  ])('$desc', ({ text, want }) => {
+    expect(escapeHtml(text)).toBe(want);
+  });
+});
+
+describe('safeHref', () => {
+  it.each([
+    { desc: 'https', url: 'https://grafana.example/d/x', want: true },
+    { desc: 'same-origin-path', url: '/docs/runbook.md#a', want: true },
+    { desc: 'protocol-relative', url: '//evil.example/', want: false },
+    { desc: 'javascript', url: 'javascript:alert(1)', want: false },
+    { desc: 'data', url: 'data:text/html,x', want: false },
+  ])('$desc', ({ url, want }) => {
+    expect(safeHref(url) !== null).toBe(want);
+  });
+});
+
+describe('formatAge', () => {
+  it.each([
+    { desc: 'seconds', s: 42, want: '42s' },
+    { desc: 'minutes', s: 192, want: '3m 12s' },
+    { desc: 'hours', s: 7500, want: '2h 5m' },
+    { desc: 'days', s: 3 * 86_400 + 4 * 3600, want: '3d 4h' },
+    { desc: 'negative', s: -5, want: '-5s' },
+    { desc: 'null', s: null, want: '-' },
+    { desc: 'infinite', s: Infinity, want: '-' },
+  ])('$desc', ({ s, want }) => {
+    expect(formatAge(s)).toBe(want);
+  });
+});
+
+describe('renderStatusPage', () => {
+  const hostile = '<img src=x onerror=alert(1)>';
+  const samples = new Map<string, Sample[]>([
+    ['chainprobe_oracle_feed_state', [{ labels: { feed: hostile, state: 'stale' }, value: 1 }]],
+  ]);
+  const snapshot = buildSnapshot({
+    tasks: [
+      {
+        probe: 'rpc',
+        kind: 'rpc',
+        target: hostile,
+        ok: false,
+        errorClass: 'timeout',
+        detail: `"><script>alert(1)</script>`,
+        lastRunAt: 0,
+        since: 0,
+        durationSeconds: 0.1,
+      },
+    ],
+    samples,
+    bases: { runbookUrl: 'javascript:alert(1)', grafanaUrl: 'https://g.example' },
+    location: `loc<b>`,
+    version: 't',
+    ready: true,
+    roles: new Map(),
+    now: 10_000,
+  });
+  const html = renderStatusPage(snapshot, 5);
+
+  it('escapes targets, details, feeds and the location', () => {
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('loc<b>');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('links no unsafe URL and refreshes itself', () => {
+    expect(html).not.toContain('href="javascript:');
+    expect(html).toContain('href="https://g.example/d/chainprobe-rpc"');
+    expect(html).toContain('<meta http-equiv="refresh" content="5">');
+  });
+
+  it('counts problems in the title and the verdict', () => {
+    expect(html).toContain('<title>(2) chainprobe');
+    expect(html).toContain('2 problems');
+  });
+});

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { TaskStatus } from '../engine/status-book.js';
+import { buildSnapshot, type Sample, type SnapshotInput } from './snapshot.js';
+
+const V1 = '0x1111111111111111111111111111111111111111';
+const V2 = '0x2222222222222222222222222222222222222222';
+
+function task(over: Partial<TaskStatus>): TaskStatus {
+  return {
+    probe: 'rpc',
+    kind: 'rpc',
+    target: 'rpc-0',
+    ok: true,
+    errorClass: null,
+    detail: null,
+    lastRunAt: 1_000,
+    since: 1_000,
+    durationSeconds: 0.01,
+    ...over,
+  };
+}
+
+function input(
+  over: Partial<SnapshotInput> & { metrics?: Record<string, Sample[]> },
+): SnapshotInput {
+  return {
+    tasks: [],
+    samples: new Map(Object.entries(over.metrics ?? {})),
+    bases: { runbookUrl: '/docs/runbook.md' },
+    location: 'eu',
+    version: 't',
+    ready: true,
+    roles: new Map([['validator-1', 'validator']]),
+    now: 61_000,
+    ...over,
+  };
+}
+
+describe('buildSnapshot', () => {
+  it('links each failing task to the incident of its kind and the role of its target', () => {
+    const s = buildSnapshot(
+      input({
+        tasks: [
+          task({ ok: false, errorClass: 'timeout' }),
+          task({ target: 'validator-1', ok: false, errorClass: 'connection_refused' }),
+          task({
+            kind: 'oracle',
+            probe: 'oracle',
+            target: 'ETH-USD',
+            ok: false,
+            errorClass: 'internal',
+          }),
+          task({ target: 'rpc-1' }),
+        ],
+      }),
+    );
+    expect(s.tasks.map((t) => t.links?.runbook ?? null)).toEqual([
+      '/docs/runbook.md#rpc-endpoint-issues',
+      '/docs/runbook.md#validator-failure',
+      '/docs/runbook.md#chainprobe-not-probing',
+      null,
+    ]);
+    expect(s.tasks[0]?.forSeconds).toBe(60);
+    expect(s.tasks[0]?.links?.dashboard).toBeUndefined();
+    expect(s.summary).toEqual({ tasks: 4, failing: 3, problems: 3 });
+  });
+
+  it('adds dashboard links when grafanaUrl is set', () => {
+    const s = buildSnapshot(
+      input({
+        tasks: [task({ ok: false, errorClass: 'timeout' })],
+        bases: { runbookUrl: '/r', grafanaUrl: 'https://grafana.example/' },
+      }),
+    );
+    expect(s.tasks[0]?.links?.dashboard).toBe('https://grafana.example/d/chainprobe-rpc');
+    expect(s.dashboardUrl).toBe('https://grafana.example/d/chainprobe-overview');
+  });
+
+  it('reads validators, their participation and the set below quorum from metrics', () => {
+    const s = buildSnapshot(
+      input({
+        metrics: {
+          chainprobe_validators_set_size: [{ labels: {}, value: 4 }],
+          chainprobe_validators_quorum: [{ labels: {}, value: 3 }],
+          chainprobe_validators_live: [{ labels: {}, value: 2 }],
+          chainprobe_validators_fault_margin: [{ labels: {}, value: -1 }],
+          chainprobe_validators_halted: [{ labels: {}, value: 0 }],
+          chainprobe_validators_seal_participation_ratio: [
+            { labels: { validator: V2 }, value: 0.25 },
+            { labels: { validator: V1 }, value: 1 },
+          ],
+          chainprobe_validators_validator_live: [
+            { labels: { validator: V1 }, value: 1 },
+            { labels: { validator: V2 }, value: 0 },
+          ],
+          chainprobe_validators_validator_info: [
+            { labels: { validator: V2, name: 'val-2' }, value: 1 },
+          ],
+        },
+      }),
+    );
+    expect(s.validators?.list.map((v) => [v.address, v.live, v.participation, v.name])).toEqual([
+      [V1, true, 1, null],
+      [V2, false, 0.25, 'val-2'],
+    ]);
+    expect(s.problems.map((p) => p.title)).toEqual([
+      'validator set below quorum',
+      'validator val-2 not live',
+    ]);
+  });
+
+  it('reads feed states and breaker states from their state sets', () => {
+    const s = buildSnapshot(
+      input({
+        metrics: {
+          chainprobe_oracle_feed_state: [
+            { labels: { feed: 'A', state: 'ok' }, value: 1 },
+            { labels: { feed: 'A', state: 'stale' }, value: 0 },
+            { labels: { feed: 'B', state: 'ok' }, value: 0 },
+            { labels: { feed: 'B', state: 'stale' }, value: 1 },
+          ],
+          chainprobe_oracle_update_age_seconds: [{ labels: { feed: 'B' }, value: 90 }],
+          chainprobe_breaker_state: [
+            { labels: { source: 'p0', state: 'closed' }, value: 0 },
+            { labels: { source: 'p0', state: 'open' }, value: 1 },
+          ],
+        },
+      }),
+    );
+    expect(s.feeds?.map((f) => [f.feed, f.state, f.ageSeconds])).toEqual([
+      ['A', 'ok', null],
+      ['B', 'stale', 90],
+    ]);
+    expect(s.breakers?.[0]?.state).toBe('open');
+    expect(s.problems.map((p) => p.links.runbook)).toEqual([
+      '/docs/runbook.md#oracle-update-failures',
+      '/docs/runbook.md#oracle-update-failures',
+    ]);
+  });
+
+  it('skips sections whose metrics are absent', () => {
+    const s = buildSnapshot(input({}));
+    expect([s.validators, s.feeds, s.breakers]).toEqual([null, null, null]);
+    expect(s.configReloadSuccessful).toBe(true);
+  });
+
+  it('reports a rejected reload', () => {
+    const metrics = { chainprobe_config_last_reload_successful: [{ labels: {}, value: 0 }] };
+    expect(buildSnapshot(input({ metrics })).configReloadSuccessful).toBe(false);
+  });
+});
