@@ -18,8 +18,19 @@ function issuesOf(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
 describe('parseConfig', () => {
   it('applies defaults that suit a 2 s QBFT chain', () => {
     const c = parseConfig(`${EP}probes:\n  - name: rpc\n    kind: rpc\n`, PROBE_KINDS, {});
-    expect(c.global).toMatchObject({ chainId: 138, blockPeriodSeconds: 2, intervalMs: 5000, timeoutMs: 3000 });
-    expect(c.probes[0]).toMatchObject({ name: 'rpc', kind: 'rpc', intervalMs: 5000, timeoutMs: 3000, checkPeers: true });
+    expect(c.global).toMatchObject({
+      chainId: 138,
+      blockPeriodSeconds: 2,
+      intervalMs: 5000,
+      timeoutMs: 3000,
+    });
+    expect(c.probes[0]).toMatchObject({
+      name: 'rpc',
+      kind: 'rpc',
+      intervalMs: 5000,
+      timeoutMs: 3000,
+      checkPeers: true,
+    });
     expect(c.endpoints[0]).toMatchObject({ role: 'rpc', besu: true, public: false });
   });
 
@@ -48,29 +59,135 @@ describe('parseConfig', () => {
   // One fixture per rule, with its exact message.
   it.each([
     { desc: 'not-yaml', yaml: 'a: [1, 2', want: 'not valid YAML at line 1' },
-    { desc: 'no-endpoints', yaml: 'endpoints: []\n', want: 'endpoints ([]) must name at least one endpoint' },
-    { desc: 'missing-endpoints', yaml: 'global: {}\n', want: 'endpoints (missing) invalid input: expected array, received undefined' },
+    {
+      desc: 'no-endpoints',
+      yaml: 'endpoints: []\n',
+      want: 'endpoints ([]) must name at least one endpoint',
+    },
+    {
+      desc: 'missing-endpoints',
+      yaml: 'global: {}\n',
+      want: 'endpoints (missing) invalid input: expected array, received undefined',
+    },
     { desc: 'unknown-top-key', yaml: `${EP}extra: 1\n`, want: "(root): unknown key 'extra'" },
-    { desc: 'unknown-global-key', yaml: `global:\n  chainID: 138\n${EP}`, want: "global: unknown key 'chainID'" },
-    { desc: 'unknown-probe-key', yaml: `${EP}probes:\n  - name: r\n    kind: rpc\n    foo: 1\n`, want: "probes[0]: unknown key 'foo'" },
-    { desc: 'unknown-kind', yaml: `${EP}probes:\n  - name: r\n    kind: ping\n`, want: expect.stringMatching(/^probes\[0\]\.kind \(ping\) invalid discriminator value/) },
-    { desc: 'bad-chain-id', yaml: `global:\n  chainId: 0\n${EP}`, want: 'global.chainId (0) too small: expected number to be >0' },
-    { desc: 'bad-location', yaml: `global:\n  location: "eu west"\n${EP}`, want: 'global.location (eu west) must be 1-63 letters, digits, "_", "." or "-"' },
-    { desc: 'bad-listen', yaml: `global:\n  listen: "9488"\n${EP}`, want: 'global.listen (9488) must be host:port' },
-    { desc: 'bad-url-redacted', yaml: 'endpoints:\n  - name: a\n    url: "ftp://x:pw@h"\n', want: 'endpoints[0].url (<redacted>) must be an http(s) URL' },
-    { desc: 'bad-endpoint-name', yaml: 'endpoints:\n  - name: "a b"\n    url: http://h\n', want: 'endpoints[0].name (a b) must be 1-63 letters, digits, "_", "." or "-"' },
-    { desc: 'bad-validator-address', yaml: 'endpoints:\n  - name: a\n    url: http://h\n    validatorAddress: "0x12"\n', want: 'endpoints[0].validatorAddress (0x12) must be a 0x-prefixed 20-byte hex address' },
-    { desc: 'yaml-hex-number', yaml: 'endpoints:\n  - name: a\n    url: http://h\n    validatorAddress: 0x12\n', want: 'endpoints[0].validatorAddress (18) invalid input: expected string, received number' },
-    { desc: 'duplicate-endpoint', yaml: `${EP}  - name: rpc-0\n    url: http://h\n`, want: 'endpoints[1].name (rpc-0) is used twice' },
-    { desc: 'duplicate-probe', yaml: `${EP}probes:\n  - { name: r, kind: rpc }\n  - { name: r, kind: block }\n`, want: 'probes[1].name (r) is used twice' },
-    { desc: 'timeout-not-below-interval', yaml: `${EP}probes:\n  - { name: r, kind: rpc, intervalMs: 10000, timeoutMs: 15000 }\n`, want: 'probes[0].timeoutMs (15000) must be below intervalMs (10000)' },
-    { desc: 'global-timeout-not-below-interval', yaml: `global:\n  intervalMs: 1000\n  timeoutMs: 1000\n${EP}`, want: 'global.timeoutMs (1000) must be below intervalMs (1000)' },
-    { desc: 'unknown-endpoint-ref', yaml: `${EP}probes:\n  - { name: r, kind: rpc, endpoints: [rpc-9] }\n`, want: 'probes[0].endpoints[0] (rpc-9) names no configured endpoint' },
-    { desc: 'interval-too-small', yaml: `${EP}probes:\n  - { name: r, kind: rpc, intervalMs: 5 }\n`, want: 'probes[0].intervalMs (5) too small: expected number to be >=100' },
-    { desc: 'missing-env', yaml: 'endpoints:\n  - name: a\n    url: http://h/${RPC_KEY}\n', want: 'endpoints[0].url: environment variable RPC_KEY is not set' },
-    { desc: 'bad-env-name', yaml: 'endpoints:\n  - name: a\n    url: http://h/${1X}\n', want: 'endpoints[0].url: ${1X} is not a valid variable name' },
-    { desc: 'wrong-type', yaml: `global:\n  concurrency: many\n${EP}`, want: 'global.concurrency (many) invalid input: expected number, received string' },
+    {
+      desc: 'unknown-global-key',
+      yaml: `global:\n  chainID: 138\n${EP}`,
+      want: "global: unknown key 'chainID'",
+    },
+    {
+      desc: 'unknown-probe-key',
+      yaml: `${EP}probes:\n  - name: r\n    kind: rpc\n    foo: 1\n`,
+      want: "probes[0]: unknown key 'foo'",
+    },
+    {
+      desc: 'unknown-kind',
+      yaml: `${EP}probes:\n  - name: r\n    kind: ping\n`,
+      want: expect.stringMatching(/^probes\[0\]\.kind \(ping\) invalid discriminator value/),
+    },
+    {
+      desc: 'bad-chain-id',
+      yaml: `global:\n  chainId: 0\n${EP}`,
+      want: 'global.chainId (0) too small: expected number to be >0',
+    },
+    {
+      desc: 'bad-location',
+      yaml: `global:\n  location: "eu west"\n${EP}`,
+      want: 'global.location (eu west) must be 1-63 letters, digits, "_", "." or "-"',
+    },
+    {
+      desc: 'bad-listen',
+      yaml: `global:\n  listen: "9488"\n${EP}`,
+      want: 'global.listen (9488) must be host:port',
+    },
+    {
+      desc: 'bad-url-redacted',
+      yaml: 'endpoints:\n  - name: a\n    url: "ftp://x:pw@h"\n',
+      want: 'endpoints[0].url (<redacted>) must be an http(s) URL',
+    },
+    {
+      desc: 'bad-endpoint-name',
+      yaml: 'endpoints:\n  - name: "a b"\n    url: http://h\n',
+      want: 'endpoints[0].name (a b) must be 1-63 letters, digits, "_", "." or "-"',
+    },
+    {
+      desc: 'bad-validator-address',
+      yaml: 'endpoints:\n  - name: a\n    url: http://h\n    validatorAddress: "0x12"\n',
+      want: 'endpoints[0].validatorAddress (0x12) must be a 0x-prefixed 20-byte hex address',
+    },
+    {
+      desc: 'yaml-hex-number',
+      yaml: 'endpoints:\n  - name: a\n    url: http://h\n    validatorAddress: 0x12\n',
+      want: 'endpoints[0].validatorAddress (18) invalid input: expected string, received number',
+    },
+    {
+      desc: 'duplicate-endpoint',
+      yaml: `${EP}  - name: rpc-0\n    url: http://h\n`,
+      want: 'endpoints[1].name (rpc-0) is used twice',
+    },
+    {
+      desc: 'duplicate-probe',
+      yaml: `${EP}probes:\n  - { name: r, kind: rpc }\n  - { name: r, kind: block }\n`,
+      want: 'probes[1].name (r) is used twice',
+    },
+    {
+      desc: 'timeout-not-below-interval',
+      yaml: `${EP}probes:\n  - { name: r, kind: rpc, intervalMs: 10000, timeoutMs: 15000 }\n`,
+      want: 'probes[0].timeoutMs (15000) must be below intervalMs (10000)',
+    },
+    {
+      desc: 'global-timeout-not-below-interval',
+      yaml: `global:\n  intervalMs: 1000\n  timeoutMs: 1000\n${EP}`,
+      want: 'global.timeoutMs (1000) must be below intervalMs (1000)',
+    },
+    {
+      desc: 'unknown-endpoint-ref',
+      yaml: `${EP}probes:\n  - { name: r, kind: rpc, endpoints: [rpc-9] }\n`,
+      want: 'probes[0].endpoints[0] (rpc-9) names no configured endpoint',
+    },
+    {
+      desc: 'interval-too-small',
+      yaml: `${EP}probes:\n  - { name: r, kind: rpc, intervalMs: 5 }\n`,
+      want: 'probes[0].intervalMs (5) too small: expected number to be >=100',
+    },
+    {
+      desc: 'missing-env',
+      yaml: 'endpoints:\n  - name: a\n    url: http://h/${RPC_KEY}\n',
+      want: 'endpoints[0].url: environment variable RPC_KEY is not set',
+    },
+    {
+      desc: 'bad-env-name',
+      yaml: 'endpoints:\n  - name: a\n    url: http://h/${1X}\n',
+      want: 'endpoints[0].url: ${1X} is not a valid variable name',
+    },
+    {
+      desc: 'wrong-type',
+      yaml: `global:\n  concurrency: many\n${EP}`,
+      want: 'global.concurrency (many) invalid input: expected number, received string',
+    },
   ])('$desc', ({ yaml, want }) => {
     expect(issuesOf(yaml)).toContainEqual(want);
+  });
+});
+
+describe('parseConfig secrets', () => {
+  it('never echoes a private key pasted where an address belongs', () => {
+    const key = `0x${'ab12'.repeat(16)}`;
+    const issues = issuesOf(
+      `endpoints:\n  - name: a\n    url: http://h\n    validatorAddress: "${key}"\n`,
+    );
+    expect(issues).toEqual([
+      'endpoints[0].validatorAddress (<redacted: looks like a private key>) must be a 0x-prefixed 20-byte hex address',
+    ]);
+    expect(issues.join()).not.toContain('ab12ab12');
+  });
+
+  it('treats URLs inside probe options as secrets for the log scrubber', () => {
+    const c = parseConfig(
+      `${EP}probes:\n  - name: b\n    kind: breaker\n    sources:\n      - { name: p, type: http-json, url: "http://u:brk-pw-77@h/s?token=tk-9981", pointer: /state }\n`,
+      PROBE_KINDS,
+      {},
+    );
+    expect(c.secrets).toEqual(expect.arrayContaining(['brk-pw-77', 'tk-9981']));
   });
 });

@@ -104,11 +104,27 @@ function resolveDefaults(data: {
     intervalMs: (p.intervalMs as number | undefined) ?? global.intervalMs,
     timeoutMs: (p.timeoutMs as number | undefined) ?? global.timeoutMs,
   })) as ProbeConfig[];
-  const secrets = data.endpoints.flatMap((e) => [
-    ...secretsOfUrl(e.url),
-    ...Object.values(e.headers ?? {}),
-  ]);
+  const secrets = [
+    ...data.endpoints.flatMap((e) => [...secretsOfUrl(e.url), ...Object.values(e.headers ?? {})]),
+    ...collectProbeSecrets(data.probes),
+  ];
   return { global, endpoints: data.endpoints, probes, secrets };
+}
+
+// Probe options may carry URLs (breaker sources) and headers too: every `url` string and every
+// header value anywhere in a probe counts as secret material for the log scrubber.
+function collectProbeSecrets(value: unknown, key = ''): string[] {
+  if (typeof value === 'string') {
+    if (key === 'url' || /url$/i.test(key)) return secretsOfUrl(value);
+    return key === 'header' ? [value] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v) => collectProbeSecrets(v, key));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) =>
+      collectProbeSecrets(v, key === 'headers' ? 'header' : k),
+    );
+  }
+  return [];
 }
 
 function checkCrossFields(config: Config, kinds: readonly ProbeKind[]): string[] {
@@ -201,9 +217,11 @@ function valueAt(input: unknown, path: Path): unknown {
 }
 
 function describeValue(path: Path, value: unknown): string {
-  // URLs and headers can carry credentials: never echo them back.
-  if (path.includes('url') || path.includes('headers')) return '<redacted>';
+  // URLs and headers can carry credentials, and a private key pasted where an address belongs
+  // is 32 bytes of hex: never echo any of them back.
+  if (path.some((p) => typeof p === 'string' && /url$|^headers$/i.test(p))) return '<redacted>';
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  if (/[0-9a-fA-F]{64}/.test(text)) return '<redacted: looks like a private key>';
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -72,11 +72,11 @@ export class RpcClient {
   ): Promise<T> {
     const id = this.nextId++;
     const payload = JSON.stringify({ jsonrpc: '2.0', id, method, params });
-    const started = performance.now();
     let seconds: number | null = null;
     try {
-      const { status, text } = await this.exchange('POST', this.path, payload, opts);
-      seconds = (performance.now() - started) / 1000;
+      const exchanged = await this.exchange('POST', this.path, payload, opts);
+      const { status, text } = exchanged;
+      seconds = exchanged.seconds;
       const result = parseJsonRpc(status, text, id) as T;
       this.observe(method, seconds, null);
       return result;
@@ -89,9 +89,7 @@ export class RpcClient {
 
   /** GETs a path on the endpoint's origin and parses a JSON body when there is one. */
   async get(path: string, opts: CallOptions = {}): Promise<HttpGetResult> {
-    const started = performance.now();
-    const { status, text } = await this.exchange('GET', path, undefined, opts);
-    const seconds = (performance.now() - started) / 1000;
+    const { status, text, seconds } = await this.exchange('GET', path, undefined, opts);
     let body: unknown = text;
     try {
       body = text.length > 0 ? JSON.parse(text) : null;
@@ -115,7 +113,7 @@ export class RpcClient {
     path: string,
     body: string | undefined,
     opts: CallOptions,
-  ): Promise<{ status: number; text: string }> {
+  ): Promise<{ status: number; text: string; seconds: number }> {
     const deadline = new AbortController();
     let timedOut = false;
     const timer =
@@ -136,10 +134,15 @@ export class RpcClient {
       if (signal.aborted) onOuterAbort();
       if (signal.aborted)
         throw new RpcError(timedOut ? 'timeout' : 'aborted', 'aborted before sending');
+      // The clock starts when the request is handed to the pool, after our own set-up (signals,
+      // timers), so the reported latency is the endpoint's and not chainprobe's bookkeeping.
+      const started = performance.now();
       const res = await this.pool.request({ method, path, headers: this.headers, body, signal });
       const text = await readBody(res.body, this.maxBytes);
-      if (method === 'GET' || res.statusCode === 200) return { status: res.statusCode, text };
-      return { status: res.statusCode, text: checkStatus(res.statusCode, text) };
+      const seconds = (performance.now() - started) / 1000;
+      const status = res.statusCode;
+      if (method === 'GET' || status === 200) return { status, text, seconds };
+      return { status, text: checkStatus(status, text), seconds };
     } catch (err) {
       throw toRpcError(err, timedOut);
     } finally {
@@ -210,9 +213,20 @@ export function parseJsonRpc(status: number, text: string, id: number): unknown 
     throw new RpcError('invalid_response', 'response is not a JSON-RPC 2.0 answer to this request');
   }
   if ('error' in obj && obj.error !== undefined && obj.error !== null) {
-    const error = obj.error as { code?: unknown; message?: unknown };
+    const error = obj.error as { code?: unknown; message?: unknown; data?: unknown };
     const code = typeof error.code === 'number' ? error.code : 0;
-    throw new RpcError(classifyRpcErrorCode(code), `JSON-RPC error ${code}`, { rpcCode: code });
+    // The message and data are the endpoint's words: kept for decoders (revert data) and
+    // details, bounded in size, never used as a label.
+    const rpcMessage = typeof error.message === 'string' ? error.message.slice(0, 200) : undefined;
+    const rpcData =
+      typeof error.data === 'string' && /^0x[0-9a-fA-F]{0,4096}$/.test(error.data)
+        ? error.data
+        : undefined;
+    throw new RpcError(classifyRpcErrorCode(code), `JSON-RPC error ${code}`, {
+      rpcCode: code,
+      rpcMessage,
+      rpcData,
+    });
   }
   if (!('result' in obj)) throw new RpcError('invalid_response', 'response has no result');
   return obj.result;

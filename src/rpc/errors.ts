@@ -5,7 +5,15 @@ export class RpcError extends Error {
   constructor(
     readonly code: ErrorClass,
     message: string,
-    readonly extra: { httpStatus?: number; rpcCode?: number; cause?: unknown } = {},
+    readonly extra: {
+      httpStatus?: number;
+      rpcCode?: number;
+      /** The JSON-RPC error message, at most 200 characters (endpoint text: never a label). */
+      rpcMessage?: string;
+      /** The JSON-RPC error data when it is hex (e.g. revert data). */
+      rpcData?: string;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: extra.cause });
     this.name = 'RpcError';
