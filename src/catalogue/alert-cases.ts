@@ -858,6 +858,13 @@ function gatewayCases(): AlertCase[] {
   const info = (endpoint: string, role: string, location = 'dc-a') =>
     sel('chainprobe_endpoint_info', { endpoint, role, public: 'false', validator: '', location });
   const roles = { [info('gateway', 'gateway')]: flat(1), [info('rpc-0', 'rpc')]: flat(1) };
+  const pod = (name: string) =>
+    sel('chainprobe_kube_pod_ready', {
+      namespace: 'besu-network',
+      component: 'rpc',
+      pod: name,
+      location: 'in-cluster',
+    });
   return [
     {
       alert: 'GatewayFailingBackendsHealthy',
@@ -872,6 +879,32 @@ function gatewayCases(): AlertCase[] {
       },
       evalAt: '5m',
       expect: [{ labels: { endpoint: 'gateway' } }],
+    },
+    {
+      alert: 'GatewayFailingBackendsHealthy',
+      kind: 'fires',
+      desc: 'gateway-down-rpc-pods-ready-public-view-only',
+      series: {
+        [task('gateway', 'public-eu')]: flat(0),
+        [info('gateway', 'gateway', 'public-eu')]: flat(1),
+        [pod('besu-rpc-0')]: flat(1),
+        [pod('besu-rpc-1')]: flat(1),
+      },
+      evalAt: '5m',
+      expect: [{ labels: { endpoint: 'gateway' } }],
+    },
+    {
+      alert: 'GatewayFailingBackendsHealthy',
+      kind: 'edge',
+      desc: 'an-rpc-pod-not-ready-public-view-only',
+      series: {
+        [task('gateway', 'public-eu')]: flat(0),
+        [info('gateway', 'gateway', 'public-eu')]: flat(1),
+        [pod('besu-rpc-0')]: flat(1),
+        [pod('besu-rpc-1')]: flat(0),
+      },
+      evalAt: '5m',
+      expect: [],
     },
     {
       alert: 'GatewayFailingBackendsHealthy',

@@ -427,18 +427,20 @@ function gatewayAlerts(): AlertDefinition[] {
       incident: 'rpc-endpoint-issues',
       // The gateway fails from every location while some RPC node answers directly: the fault is
       // in the gateway (routing, TLS, WAF, rate limits), not in Besu.
+      // "Healthy" is either an RPC node answering chainprobe directly, or, for a chainprobe that
+      // only sees the gateway, every rpc pod Ready in Kubernetes.
       expr:
         `max by (endpoint) (${RPC_SUCCESS}) == 0 and on (endpoint) ${ROLE('=')} ` +
         `and on () (count(max by (endpoint) (${RPC_SUCCESS}) == 1 and on (endpoint) ` +
-        `${ROLE('!=')}) > 0)`,
+        `${ROLE('!=')}) > 0 or min(chainprobe_kube_pod_ready{component="rpc"}) == 1)`,
       forSeconds: 120,
       severity: 'critical',
       priority: 'P1',
       summary: 'Gateway {{ $labels.endpoint }} fails while RPC nodes answer',
       description:
-        'The public gateway {{ $labels.endpoint }} has failed the rpc probe for 2 minutes from ' +
-        'every location while at least one RPC node behind it answers chainprobe directly. ' +
-        'Public users are cut off although the chain is healthy.',
+        'The gateway {{ $labels.endpoint }} has failed the rpc probe for 2 minutes from every ' +
+        'location while RPC nodes answer chainprobe directly or all rpc pods are Ready. Its ' +
+        'users are cut off although the nodes are healthy.',
       dashboard: 'chainprobe-rpc',
     },
   ];

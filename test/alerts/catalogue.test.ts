@@ -221,6 +221,18 @@ describe('dashboards', () => {
       });
   });
 
+  it.each(entries)('%s: panels sit on the 24-column grid without overlapping', (_uid, d) => {
+    const boxes = (d.panels as Array<{ gridPos: Record<'x' | 'y' | 'w' | 'h', number> }>).map(
+      (p) => p.gridPos,
+    );
+    for (const b of boxes) expect(b.x + b.w).toBeLessThanOrEqual(24);
+    for (const [i, a] of boxes.entries())
+      for (const b of boxes.slice(i + 1)) {
+        const apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+        expect(apart, JSON.stringify([a, b])).toBe(true);
+      }
+  });
+
   it.each(entries)('%s: panel ids are unique and links resolve', (_uid, d) => {
     const panels = d.panels as Array<{ id: number; links?: Array<{ url: string }> }>;
     expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
