@@ -1,0 +1,148 @@
+import { formatEther } from 'ethers';
+import type { RpcClient } from '../../rpc/client.js';
+import { RpcError } from '../../rpc/errors.js';
+import { parseData, parseQuantity, parseSafeQuantity } from '../../rpc/hex.js';
+import { judgeNonce, judgeSpend, judgeTransfers, type SpendSample, type TxView } from './judge.js';
+import type { SecurityMetrics } from './metrics.js';
+import type { CheckOutcome } from './outcome.js';
+
+/** A watched account from config. */
+export interface WatchedAccount {
+  name: string;
+  address: string;
+  allowedDestinations: string[];
+  maxSpendPerHourEther?: number | undefined;
+}
+
+interface AccountState {
+  nonce: number;
+  balance: bigint;
+  samples: SpendSample[];
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/**
+ * Follows watched accounts block by block: every transaction they send in the blocks since the
+ * last run (eth_getBlockByNumber with full transactions, at most `maxScanBlocks` per run) is
+ * held against the account's allow-list, nonce advances are matched with the transactions seen,
+ * and balance decreases over the last hour are compared with the spend profile.
+ */
+export class AccountWatcher {
+  private cursor: number | undefined;
+  private readonly state = new Map<string, AccountState>();
+
+  constructor(
+    private readonly accounts: readonly WatchedAccount[],
+    private readonly maxScanBlocks: number,
+    private readonly metrics: SecurityMetrics,
+    private readonly now: () => number,
+  ) {}
+
+  /** Scans the blocks since the last run and judges each account. */
+  async check(rpc: RpcClient, signal: AbortSignal): Promise<CheckOutcome> {
+    const head = parseSafeQuantity(await rpc.call('eth_blockNumber', [], { signal }), 'head');
+    const findings: string[] = [];
+    if (this.cursor !== undefined && head <= this.cursor) return { findings };
+
+    // A gap longer than the scan bound (first run, or chainprobe was away) re-baselines the
+    // nonces: transactions in skipped blocks cannot be matched.
+    const from = Math.max((this.cursor ?? head) + 1, head - this.maxScanBlocks + 1);
+    const gap = this.cursor === undefined || from > this.cursor + 1;
+    const txs = this.cursor === undefined ? [] : await scanBlocks(rpc, from, head, signal);
+    for (const account of this.accounts) {
+      findings.push(...(await this.judgeAccount(rpc, account, txs, head, gap, signal)));
+    }
+    this.cursor = head;
+    return { findings };
+  }
+
+  private async judgeAccount(
+    rpc: RpcClient,
+    account: WatchedAccount,
+    txs: readonly TxView[],
+    head: number,
+    gap: boolean,
+    signal: AbortSignal,
+  ): Promise<string[]> {
+    const at = hex(head);
+    const nonce = parseSafeQuantity(
+      await rpc.call('eth_getTransactionCount', [account.address, at], { signal }),
+      'nonce',
+    );
+    const balance = parseQuantity(
+      await rpc.call('eth_getBalance', [account.address, at], { signal }),
+      'balance',
+    );
+    const before = this.state.get(account.name);
+    const { sent, unexpected } = judgeTransfers(txs, account);
+    const unexplained = before && !gap ? judgeNonce(before.nonce, nonce, sent.length) : 0;
+    const spend = judgeSpend(
+      before?.samples ?? [],
+      before?.balance ?? balance,
+      balance,
+      this.now(),
+    );
+    this.state.set(account.name, { nonce, balance, samples: spend.samples });
+
+    return this.record(account, unexpected, unexplained, spend.spentWei);
+  }
+
+  private record(
+    account: WatchedAccount,
+    unexpected: TxView[],
+    unexplained: number,
+    spentWei: bigint,
+  ): string[] {
+    const labels = (cls: string) => ({ account: account.name, class: cls });
+    this.metrics.accountEvents.inc(labels('unexpected_destination'), unexpected.length);
+    this.metrics.accountEvents.inc(labels('unexplained_nonce'), unexplained);
+    const spent = Number(formatEther(spentWei));
+    this.metrics.accountSpent.set({ account: account.name }, spent);
+
+    const findings: string[] = [];
+    const last = unexpected.at(-1);
+    if (last) {
+      findings.push(
+        `${account.name} sent ${unexpected.length} transaction(s) off its allow-list, last to ` +
+          `${last.to ?? 'a contract creation'} in block ${last.blockNumber} (${last.hash})`,
+      );
+    }
+    if (unexplained > 0) findings.push(`${account.name} nonce advanced ${unexplained} unseen`);
+    const limit = account.maxSpendPerHourEther;
+    if (limit !== undefined && spent > limit) {
+      findings.push(`${account.name} spent ${spent} ether in the last hour (limit ${limit})`);
+    }
+    return findings;
+  }
+}
+
+async function scanBlocks(
+  rpc: RpcClient,
+  from: number,
+  to: number,
+  signal: AbortSignal,
+): Promise<TxView[]> {
+  const out: TxView[] = [];
+  for (let n = from; n <= to; n++) {
+    const block = await rpc.call('eth_getBlockByNumber', [hex(n), true], { signal });
+    if (block === null) throw new RpcError('null_result', `block ${n} is unknown`);
+    const txs = (block as { transactions?: unknown }).transactions;
+    if (!Array.isArray(txs)) throw new RpcError('bad_response', 'block has no transactions');
+    for (const tx of txs) out.push(decodeTx(tx, n));
+  }
+  return out;
+}
+
+function decodeTx(tx: unknown, blockNumber: number): TxView {
+  if (tx === null || typeof tx !== 'object') {
+    throw new RpcError('bad_response', 'a transaction is not an object (full blocks expected)');
+  }
+  const t = tx as { hash?: unknown; from?: unknown; to?: unknown };
+  return {
+    hash: parseData(t.hash, 'tx.hash', 32),
+    from: parseData(t.from, 'tx.from', 20),
+    to: t.to === null || t.to === undefined ? null : parseData(t.to, 'tx.to', 20),
+    blockNumber,
+  };
+}
