@@ -109,20 +109,28 @@ export interface SnapshotInput {
   now: number;
 }
 
+// prom-client's metric objects, as far as they are read here (its typings omit get()).
+interface Readable {
+  get(): Promise<{ name: string; values: Sample[] }>;
+}
+
 const SECTION_PREFIXES = ['chainprobe_validators_', 'chainprobe_oracle_', 'chainprobe_breaker_'];
 
 /** Reads the current values of the metrics the status page shows from the registry. */
 export async function readSamples(registry: Registry): Promise<Samples> {
   const out = new Map<string, Sample[]>();
-  for (const metric of await registry.getMetricsAsJSON()) {
+  // Not registry.getMetricsAsJSON(): prom-client 15 writes the default labels (location) into
+  // the metrics' own series objects there, after which remove() by label set (used to delete
+  // the series of targets that left on reload) fails on the unknown `location` label.
+  for (const metric of registry.getMetricsAsArray() as unknown as Readable[]) {
+    const { name, values } = await metric.get();
     const wanted =
-      SECTION_PREFIXES.some((p) => metric.name.startsWith(p)) ||
-      metric.name === 'chainprobe_config_last_reload_successful';
+      SECTION_PREFIXES.some((p) => name.startsWith(p)) ||
+      name === 'chainprobe_config_last_reload_successful';
     if (!wanted) continue;
-    const values = metric.values as Array<{ labels: Sample['labels']; value: number }>;
     out.set(
-      metric.name,
-      values.map((v) => ({ labels: v.labels, value: v.value })),
+      name,
+      values.map((v) => ({ labels: { ...v.labels }, value: v.value })),
     );
   }
   return out;
