@@ -16,9 +16,10 @@ describe('slugOf', () => {
 describe('renderMarkdown', () => {
   it('gives headings unique ids and escapes text and code', () => {
     const html = renderMarkdown(
-      '# A\n## A\ntext <b> `x<y`\n```\n<script>\n```\n- [l](javascript:x) [ok](#a)\n',
+      '<!-- note\nfor editors -->\n# A\n## A\ntext <b> `x<y`\n```\n<script>\n```\n- [l](javascript:x) [ok](#a)\n',
       't',
     );
+    expect(html).not.toContain('editors');
     expect(html).toContain('<h1 id="a">A</h1>');
     expect(html).toContain('<h2 id="a-1">A</h2>');
     expect(html).toContain('text &lt;b&gt; <code>x&lt;y</code>');

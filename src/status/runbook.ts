@@ -46,7 +46,9 @@ export function renderMarkdown(markdown: string, title: string): string {
     para = [];
     list = [];
   };
-  for (const line of markdown.split('\n')) {
+  // HTML comments are notes for editors, not for readers.
+  const visible = markdown.replace(/<!--[\s\S]*?-->\n?/g, '');
+  for (const line of visible.split('\n')) {
     if (/^\s*(```|~~~)/.test(line)) {
       if (fence) {
         out.push(`<pre><code>${escapeHtml(fence.join('\n'))}</code></pre>`);
