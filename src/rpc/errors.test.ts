@@ -16,6 +16,8 @@ describe('classifyTransportError', () => {
     { desc: 'ssl-wrong-version', err: coded('ERR_SSL_WRONG_VERSION_NUMBER'), want: 'tls' },
     { desc: 'connect-timeout', err: coded('UND_ERR_CONNECT_TIMEOUT'), want: 'timeout' },
     { desc: 'unreachable', err: coded('EHOSTUNREACH'), want: 'network' },
+    { desc: 'http-parser-error', err: Object.assign(new Error('x'), { name: 'HTTPParserError' }), want: 'invalid_response' },
+    { desc: 'http-parser-code', err: coded('HPE_INVALID_CONSTANT'), want: 'invalid_response' },
     { desc: 'abort', err: Object.assign(new Error('x'), { name: 'AbortError' }), want: 'aborted' },
     { desc: 'cause-chain', err: new TypeError('fetch failed', { cause: coded('ECONNREFUSED') }), want: 'connection_refused' },
     { desc: 'unknown', err: new Error('weird'), want: 'network' },

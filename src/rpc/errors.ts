@@ -68,7 +68,12 @@ export function classifyTransportError(err: unknown, timedOut = false): ErrorCla
       const cls = CODE_CLASSES[code];
       if (cls) return cls;
     }
-    if ((e as { name?: unknown }).name === 'AbortError') return 'aborted';
+    const name = (e as { name?: unknown }).name;
+    if (name === 'AbortError') return 'aborted';
+    // undici's HTTPParserError: the peer does not speak HTTP/1.1 (an SSH or SMTP port, a proxy
+    // answering garbage). Its code is often unset, so the name decides.
+    if (name === 'HTTPParserError' || (typeof code === 'string' && code.startsWith('HPE_')))
+      return 'invalid_response';
   }
   return 'network';
 }
