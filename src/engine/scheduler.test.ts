@@ -67,6 +67,48 @@ describe('Scheduler', () => {
     await s.stop();
   });
 
+  it('moves each task to a random phase over the whole interval from its second run', async () => {
+    const { core } = freshCore();
+    const { logger } = recordingLogger();
+    const draws = [0, 0.5];
+    const s = new Scheduler({
+      concurrency: 10,
+      jitter: 0.1,
+      metrics: core.engine,
+      logger,
+      random: () => draws.shift() ?? 0,
+    });
+    const run = vi.fn(ok);
+    s.add([task({ run, intervalMs: 1000 })]);
+    s.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(run).toHaveBeenCalledTimes(1); // first run within the jitter window: at 0
+    await vi.advanceTimersByTimeAsync(549);
+    expect(run).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(run).toHaveBeenCalledTimes(2); // 1000 - 0.5 x (1 - 0.1) x 1000 = 550
+    await vi.advanceTimersByTimeAsync(999);
+    expect(run).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(run).toHaveBeenCalledTimes(3); // then every interval: 1550
+    await s.stop();
+  });
+
+  it('skips a due run while the previous one still waits for a concurrency slot', async () => {
+    const { scheduler, registry } = setup(1);
+    const waiter = vi.fn(ok);
+    scheduler.add([
+      task({ target: 'blocker', run: sleep(3500), intervalMs: 10_000, timeoutMs: 5000 }),
+      task({ target: 'waiter', run: waiter, intervalMs: 1000, timeoutMs: 500 }),
+    ]);
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(3600);
+    // Due at 0, 1000, 2000 and 3000 behind the blocker: queued once, the others skipped.
+    expect(waiter).toHaveBeenCalledTimes(1);
+    expect(await valueOf(registry, 'chainprobe_probe_skipped_total', { target: 'waiter' })).toBe(3);
+    await scheduler.stop(0);
+  });
+
   it('ends a hanging run at its hard timeout with class timeout and aborts its signal', async () => {
     const { scheduler, registry } = setup();
     let seen: AbortSignal | undefined;

@@ -37,6 +37,10 @@ interface Entry {
   labels: { probe: string; kind: string; target: string };
   timer?: NodeJS.Timeout;
   due: number;
+  /** True from the first run's start: the task has settled into its phase over the interval. */
+  phased: boolean;
+  /** True while a run waits for a concurrency slot. */
+  queued: boolean;
   running: Promise<unknown> | null;
   completed: number;
   failingSince: number | null;
@@ -78,6 +82,8 @@ export class Scheduler {
         task,
         labels: { probe: task.probe, kind: task.kind, target: task.target },
         due: 0,
+        phased: false,
+        queued: false,
         running: null,
         completed: 0,
         failingSince: null,
@@ -160,19 +166,33 @@ export class Scheduler {
     if (!this.started) return;
     const due = entry.due;
     // Keep the phase: the next run is due one interval after this one was due, not after it ran.
-    let next = due + entry.task.intervalMs;
+    let next = due + entry.task.intervalMs - this.phaseShift(entry);
     const now = this.now();
     if (next <= now) next = now + entry.task.intervalMs - ((now - due) % entry.task.intervalMs);
     this.arm(entry, next);
 
-    if (entry.running) {
+    // A run still waiting for a slot counts as unfinished too: enqueueing it again would let a
+    // backlog grow without bound and run the same task several times back to back.
+    if (entry.running || entry.queued) {
       this.opts.metrics.skipped.inc(entry.labels);
       return;
     }
+    entry.queued = true;
     void this.limit(() => this.execute(entry, due));
   }
 
+  // First runs come within jitter x interval so /readyz turns ready quickly, which bunches
+  // them; the second run moves each task to a random phase over the rest of the interval, so
+  // from then on starts are spread over the whole interval (as Prometheus spreads scrapes) and
+  // a thousand targets never start in the same second. The gap never exceeds one interval.
+  private phaseShift(entry: Entry): number {
+    if (entry.phased) return 0;
+    entry.phased = true;
+    return this.random() * (1 - this.opts.jitter) * entry.task.intervalMs;
+  }
+
   private async execute(entry: Entry, due: number): Promise<RunRecord> {
+    entry.queued = false;
     const startedAt = this.now();
     const { metrics } = this.opts;
     metrics.scheduleLag.observe(
