@@ -65,6 +65,10 @@ export function parseConfig(
   const config = resolveDefaults(result.data);
   const crossIssues = checkCrossFields(config, kinds);
   if (crossIssues.length > 0) throw new ConfigError(crossIssues);
+  // Kinds that read a secret from a file or the environment (the canary's key) add it here.
+  for (const p of config.probes) {
+    config.secrets.push(...(kinds.find((k) => k.kind === p.kind)?.secrets?.(p, env) ?? []));
+  }
   return config;
 }
 

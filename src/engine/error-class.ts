@@ -43,6 +43,15 @@ export const ERROR_CLASSES = [
   'low_balance',
   'stuck_transaction',
   'unmapped_state',
+  // Write-path canary (sending its own transaction)
+  'rejected_nonce_too_low',
+  'rejected_underpriced',
+  'rejected_pool_full',
+  'insufficient_funds',
+  'send_refused',
+  'not_included',
+  'replaced',
+  'receipt_missing',
   // Probe itself
   'config',
   'aborted',

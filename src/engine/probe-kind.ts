@@ -62,6 +62,11 @@ export interface ProbeKind<Options extends object = object, Metrics = unknown> {
   defineMetrics(registry: Registry, global: GlobalConfig): Metrics;
   /** Optional cross-field checks against the whole config; each string is one error. */
   check?(probe: ProbeCommon & Options, config: CheckView): string[];
+  /**
+   * Optional: strings of this probe that must never leave the process (a key it reads from a
+   * file or the environment, in every form it could be printed). Added to the log scrubber.
+   */
+  secrets?(probe: ProbeCommon & Options, env: NodeJS.ProcessEnv): string[];
   /** Builds a configured probe. Must not do I/O; the engine runs the tasks. */
   create(ctx: ProbeContext, probe: ProbeCommon & Options, metrics: Metrics): ProbeInstance;
 }
