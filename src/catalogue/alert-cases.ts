@@ -852,6 +852,143 @@ function validatorCases(): AlertCase[] {
   ];
 }
 
+function canaryCases(): AlertCase[] {
+  const C = { probe: 'canary' };
+  const last = (location: string) =>
+    sel('chainprobe_canary_last_success_timestamp_seconds', {
+      ...C,
+      endpoint: 'gateway',
+      location,
+    });
+  const err = (cls: string, location = 'dc-a') =>
+    sel('chainprobe_probe_last_error', {
+      ...C,
+      kind: 'canary',
+      target: 'gateway',
+      class: cls,
+      location,
+    });
+  const incl = (counts: Array<[string, number]>, location = 'dc-a') =>
+    histogram(
+      'chainprobe_canary_inclusion_seconds_bucket',
+      { ...C, endpoint: 'gateway', location },
+      counts,
+    );
+  // Buckets of a 2 s chain (blockPeriodBuckets): 10 s is 5 periods.
+  const inclusion = (fast: number, slow: number): Array<[string, number]> => [
+    ['2', fast],
+    ['4', 0],
+    ['10', 0],
+    ['20', slow],
+    ['+Inf', 0],
+  ];
+  return [
+    {
+      alert: 'CanaryNotIncluded',
+      kind: 'fires',
+      desc: 'last-inclusion-stuck-everywhere',
+      series: { [last('dc-a')]: '0+60x5 300x60', [last('dc-b')]: '0+60x4 240x60' },
+      evalAt: '25m',
+      expect: [{ labels: C, value: 1200 }],
+    },
+    {
+      alert: 'CanaryNotIncluded',
+      kind: 'healthy',
+      desc: 'included-from-one-location',
+      series: { [last('dc-a')]: '0+60x5 300x60', [last('dc-b')]: grow(60) },
+      evalAt: '25m',
+      expect: [],
+    },
+    {
+      alert: 'CanaryNotIncluded',
+      kind: 'edge',
+      desc: 'exactly-fifteen-minutes',
+      series: { [last('dc-a')]: '0+60x10 600x60' },
+      evalAt: '25m',
+      expect: [],
+    },
+    {
+      alert: 'CanaryTransactionsFailing',
+      kind: 'fires',
+      desc: 'never-included-everywhere',
+      series: { [err('not_included')]: flat(1), [err('not_included', 'dc-b')]: flat(1) },
+      evalAt: '15m',
+      expect: [{ labels: { ...C, class: 'not_included' } }],
+    },
+    {
+      alert: 'CanaryTransactionsFailing',
+      kind: 'healthy',
+      desc: 'own-funds-are-not-a-network-fault',
+      series: { [err('insufficient_funds')]: flat(1) },
+      evalAt: '15m',
+      expect: [],
+    },
+    {
+      alert: 'CanaryTransactionsFailing',
+      kind: 'edge',
+      desc: 'failing-from-one-location-only',
+      series: {
+        [err('rejected_underpriced')]: flat(1),
+        [err('rejected_underpriced', 'dc-b')]: flat(0),
+      },
+      evalAt: '15m',
+      expect: [],
+    },
+    {
+      alert: 'CanaryInclusionSlow',
+      kind: 'fires',
+      desc: 'p95-in-the-20s-bucket',
+      series: { ...incl(inclusion(0, 10)), ...period(2) },
+      evalAt: '50m',
+      expect: [{ labels: C, value: 19.5 }],
+    },
+    {
+      alert: 'CanaryInclusionSlow',
+      kind: 'healthy',
+      desc: 'within-a-block-period',
+      series: { ...incl(inclusion(10, 0)), ...period(2) },
+      evalAt: '50m',
+      expect: [],
+    },
+    {
+      alert: 'CanaryInclusionSlow',
+      kind: 'edge',
+      desc: 'slow-from-one-location-only',
+      series: {
+        ...incl(inclusion(0, 10)),
+        ...incl(inclusion(10, 0), 'dc-b'),
+        ...period(2),
+      },
+      evalAt: '50m',
+      expect: [],
+    },
+    {
+      alert: 'CanaryOutOfFunds',
+      kind: 'fires',
+      desc: 'below-min-balance',
+      series: { [err('insufficient_funds')]: flat(1) },
+      evalAt: '10m',
+      expect: [{ labels: C }],
+    },
+    {
+      alert: 'CanaryOutOfFunds',
+      kind: 'healthy',
+      desc: 'other-failure',
+      series: { [err('not_included')]: flat(1) },
+      evalAt: '10m',
+      expect: [],
+    },
+    {
+      alert: 'CanaryOutOfFunds',
+      kind: 'edge',
+      desc: 'out-of-funds-shorter-than-for',
+      series: { [err('insufficient_funds')]: change(0, 7, 1) },
+      evalAt: '10m',
+      expect: [],
+    },
+  ];
+}
+
 function gatewayCases(): AlertCase[] {
   const task = (target: string, location: string) =>
     sel(SUCCESS, { probe: 'rpc', kind: 'rpc', target, location });
@@ -1386,6 +1523,7 @@ export function buildAlertCases(): AlertCase[] {
     ...rpcChainCases(),
     ...besuHealthCases(),
     ...gatewayCases(),
+    ...canaryCases(),
     ...oracleCases(),
     ...breakerCases(),
     ...publisherCases(),

@@ -661,6 +661,79 @@ const KUBERNETES_ALERTS: readonly AlertDefinition[] = [
   },
 ];
 
+// The canary's own account and configuration problems are not network faults.
+const CANARY_OWN = 'insufficient_funds|config|internal|aborted';
+
+/** The write-path canary: chainprobe's own transactions (kind `canary`). */
+const CANARY_ALERTS: readonly AlertDefinition[] = [
+  {
+    name: 'CanaryNotIncluded',
+    component: 'chain',
+    incident: 'network-outage',
+    // Newest success from any location (max): one location getting transactions in is enough
+    // to show the chain accepts them. Absent until the first success after start-up.
+    expr: 'time() - max by (probe) (chainprobe_canary_last_success_timestamp_seconds) > 900',
+    forSeconds: 60,
+    severity: 'critical',
+    priority: 'P1',
+    summary: 'No canary transaction was included for {{ $value | humanizeDuration }}',
+    description:
+      "chainprobe's canary ({{ $labels.probe }}) last got a transaction included " +
+      '{{ $value | humanizeDuration }} ago, from every location. Blocks may still be produced, ' +
+      'but transactions do not get in: users cannot transact.',
+    dashboard: 'chainprobe-overview',
+  },
+  {
+    name: 'CanaryTransactionsFailing',
+    component: 'rpc',
+    incident: 'rpc-endpoint-issues',
+    expr:
+      'min by (probe, class) (chainprobe_probe_last_error' +
+      `{kind="canary",class!~"${CANARY_OWN}"}) == 1`,
+    forSeconds: 600,
+    severity: 'warning',
+    priority: 'P2',
+    summary: 'Canary transactions fail with {{ $labels.class }}',
+    description:
+      'Runs of the canary {{ $labels.probe }} have failed with class {{ $labels.class }} for 10 ' +
+      'minutes from every location: the node refuses, underprices, drops or never includes ' +
+      "chainprobe's transaction.",
+    dashboard: 'chainprobe-rpc',
+  },
+  {
+    name: 'CanaryInclusionSlow',
+    component: 'chain',
+    incident: 'network-outage',
+    expr:
+      'min by (probe) (histogram_quantile(0.95, sum by (probe, location, le) ' +
+      '(rate(chainprobe_canary_inclusion_seconds_bucket[30m])))) > on () group_left ' +
+      `5 * ${PERIOD}`,
+    forSeconds: 900,
+    severity: 'warning',
+    priority: 'P2',
+    summary: 'Canary transactions take {{ $value | humanizeDuration }} to be included (p95)',
+    description:
+      'The 95th percentile time from sending a canary transaction to its block is ' +
+      '{{ $value | humanizeDuration }} over 30 minutes, from every location (threshold: 5 ' +
+      'block periods). Transactions wait in the pool: full blocks, low fees or slow gossip.',
+    dashboard: 'chainprobe-overview',
+  },
+  {
+    name: 'CanaryOutOfFunds',
+    component: 'chainprobe',
+    incident: 'chainprobe-not-probing',
+    expr: 'max by (probe) (chainprobe_probe_last_error{kind="canary",class="insufficient_funds"}) == 1',
+    forSeconds: 300,
+    severity: 'warning',
+    priority: 'P2',
+    summary: 'Canary {{ $labels.probe }} is out of funds and sends nothing',
+    description:
+      'The canary account is below its minBalanceEther or cannot pay the fee, so chainprobe ' +
+      'stopped sending transactions: the write path is no longer checked.',
+    dashboard: 'chainprobe-overview',
+  },
+];
+
 /** chainprobe watching itself (runbook: chainprobe Not Probing). */
 const CHAINPROBE_ALERTS: readonly AlertDefinition[] = [
   {
@@ -797,11 +870,14 @@ export function buildAlerts(opts: Pick<CatalogueOptions, 'job'>): AlertDefinitio
     ...CHAIN_ALERTS,
     ...VALIDATOR_ALERTS,
     ...KUBERNETES_ALERTS.filter((a) => a.incident === 'validator-failure'),
+    ...CANARY_ALERTS.filter((a) => a.component === 'chain'),
     ...RPC_ALERTS,
     ...GATEWAY_ALERTS,
+    ...CANARY_ALERTS.filter((a) => a.component === 'rpc'),
     ...ORACLE_ALERTS,
     ...KUBERNETES_ALERTS.filter((a) => a.incident !== 'validator-failure'),
     ...CHAINPROBE_ALERTS,
     targetDownAlert(opts.job),
+    ...CANARY_ALERTS.filter((a) => a.component === 'chainprobe'),
   ];
 }

@@ -70,6 +70,17 @@ function networkRow(opts: CatalogueOptions): RowSpec {
         links: runbookLinks(opts, 'RpcEndpointDown'),
       },
       {
+        type: 'stat',
+        title: 'Time since a canary transaction got in',
+        description: "Newest inclusion of chainprobe's own transaction, any location.",
+        queries: [
+          { expr: `time() - max(chainprobe_canary_last_success_timestamp_seconds{${LOC}})` },
+        ],
+        unit: 's',
+        steps: trafficLight(300, 900),
+        links: runbookLinks(opts, 'CanaryNotIncluded'),
+      },
+      {
         type: 'table',
         title: 'Firing alerts',
         description: 'chainprobe alerts firing now; each has a runbook subsection of its name.',
@@ -112,6 +123,23 @@ function networkRow(opts: CatalogueOptions): RowSpec {
         ],
         unit: 's',
         links: runbookLinks(opts, 'ChainBlocksSlow'),
+      },
+      {
+        type: 'timeseries',
+        title: 'Canary transaction timings (p95)',
+        description: 'Sending to acceptance by the node, and to the including block.',
+        queries: [
+          {
+            expr: `histogram_quantile(0.95, sum by (le) (rate(chainprobe_canary_acceptance_seconds_bucket{${LOC}}[$__rate_interval])))`,
+            legend: 'accepted',
+          },
+          {
+            expr: `histogram_quantile(0.95, sum by (le) (rate(chainprobe_canary_inclusion_seconds_bucket{${LOC}}[$__rate_interval])))`,
+            legend: 'included',
+          },
+        ],
+        unit: 's',
+        links: runbookLinks(opts, 'CanaryInclusionSlow', 'CanaryNotIncluded'),
       },
     ],
   };
