@@ -52,3 +52,15 @@ describe('createScrubber', () => {
     expect(createScrubber(['a.b*c'])('xa.b*cx aXbbc')).toBe('x<redacted>x aXbbc');
   });
 });
+
+describe('secretsOfUrl', () => {
+  it('lists userinfo that is not valid percent-encoding as written, without throwing', () => {
+    const secrets = secretsOfUrl('http://us%zzer:p%zzss@rpc.example/');
+    expect(secrets).toContain('p%zzss');
+    expect(secrets).toContain('us%zzer');
+  });
+
+  it('lists decoded userinfo too', () => {
+    expect(secretsOfUrl('http://alice:p%40ssw0rd@rpc.example/')).toContain('p@ssw0rd');
+  });
+});

@@ -26,7 +26,7 @@ export function redactUrl(raw: string): string {
 export function secretsOfUrl(raw: string): string[] {
   if (!URL.canParse(raw)) return [raw];
   const url = new URL(raw);
-  const out = [url.username, url.password, decodeURIComponent(url.password)];
+  const out = [url.username, url.password, safeDecode(url.username), safeDecode(url.password)];
   for (const v of url.searchParams.values()) out.push(v);
   for (const seg of url.pathname.split('/')) if (KEY_LIKE_SEGMENT.test(seg)) out.push(seg);
   return out.filter((s) => s.length >= 3);
@@ -40,6 +40,15 @@ export function createScrubber(secrets: Iterable<string>): (text: string) => str
   if (list.length === 0) return (text) => text;
   const pattern = new RegExp(list.map(escapeRegExp).join('|'), 'g');
   return (text) => text.replace(pattern, MASK);
+}
+
+/** Percent-decodes `s`, or returns it as is when it is not valid percent-encoding ("%zz"). */
+export function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 function escapeRegExp(s: string): string {

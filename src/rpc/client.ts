@@ -6,6 +6,7 @@ import {
   classifyRpcErrorCode,
   classifyTransportError,
 } from './errors.js';
+import { safeDecode } from '../redact.js';
 
 /** What the client tells its observer after each call (for metrics). */
 export interface CallObservation {
@@ -154,8 +155,9 @@ export class RpcClient {
 
 function authHeader(url: URL): Record<string, string> {
   if (!url.username && !url.password) return {};
-  const user = decodeURIComponent(url.username);
-  const pass = decodeURIComponent(url.password);
+  // Userinfo that is not valid percent-encoding ("%zz") is sent as written, never a throw.
+  const user = safeDecode(url.username);
+  const pass = safeDecode(url.password);
   return { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
 }
 

@@ -16,6 +16,7 @@ describe('classifyTransportError', () => {
     { desc: 'ssl-wrong-version', err: coded('ERR_SSL_WRONG_VERSION_NUMBER'), want: 'tls' },
     { desc: 'connect-timeout', err: coded('UND_ERR_CONNECT_TIMEOUT'), want: 'timeout' },
     { desc: 'unreachable', err: coded('EHOSTUNREACH'), want: 'network' },
+    { desc: 'prototype-key-code', err: coded('toString'), want: 'network' },
     { desc: 'http-parser-error', err: Object.assign(new Error('x'), { name: 'HTTPParserError' }), want: 'invalid_response' },
     { desc: 'http-parser-code', err: coded('HPE_INVALID_CONSTANT'), want: 'invalid_response' },
     { desc: 'abort', err: Object.assign(new Error('x'), { name: 'AbortError' }), want: 'aborted' },

@@ -65,7 +65,8 @@ export function classifyTransportError(err: unknown, timedOut = false): ErrorCla
       if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
         return 'tls';
       }
-      const cls = CODE_CLASSES[code];
+      // Own keys only: a code like "toString" must not find Object.prototype's members.
+      const cls = Object.hasOwn(CODE_CLASSES, code) ? CODE_CLASSES[code] : undefined;
       if (cls) return cls;
     }
     const name = (e as { name?: unknown }).name;
