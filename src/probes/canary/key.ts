@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { SigningKey } from 'ethers';
 import { CanaryConfigError } from './errors.js';
 
 /** Where the canary's key comes from: a file path or the name of an environment variable. */
@@ -9,6 +8,9 @@ export interface KeySource {
 }
 
 const KEY_HEX = /^(0x)?[0-9a-fA-F]{64}$/;
+
+// A private key is a scalar in [1, n-1] of the secp256k1 group order n.
+const SECP256K1_ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 /** True when `value` has the shape of a secp256k1 private key (32 bytes of hex). */
 export function looksLikeKey(value: string): boolean {
@@ -26,13 +28,9 @@ export function readCanaryKey(source: KeySource, env: NodeJS.ProcessEnv = proces
     throw new CanaryConfigError('key_invalid', 'the canary key is not 32 bytes of hex');
   }
   const prefixed = key.startsWith('0x') ? key : `0x${key}`;
-  try {
-    // Rejects zero and keys at or above the curve order.
-    new SigningKey(prefixed);
-  } catch (err) {
-    throw new CanaryConfigError('key_invalid', 'the canary key is not a valid secp256k1 key', {
-      cause: err,
-    });
+  const scalar = BigInt(prefixed);
+  if (scalar === 0n || scalar >= SECP256K1_ORDER) {
+    throw new CanaryConfigError('key_invalid', 'the canary key is not a valid secp256k1 key');
   }
   return prefixed.toLowerCase();
 }
