@@ -475,6 +475,7 @@ function chainprobeUpCases(): AlertCase[] {
     target: 'rpc-1',
   });
   const task = { ...SELF, probe: 'blocks', kind: 'block', target: 'rpc-1' };
+  const runs = sel('chainprobe_probe_runs_total', { ...task, result: 'success' });
   return [
     {
       alert: 'ChainprobeAbsent',
@@ -527,8 +528,8 @@ function chainprobeUpCases(): AlertCase[] {
     {
       alert: 'ChainprobeProbesStalled',
       kind: 'fires',
-      desc: 'last-run-stuck-at-5m',
-      series: { [lastRun]: '0+60x5 300x40' },
+      desc: 'one-second-task-stuck-since-5m',
+      series: { [lastRun]: '0+60x5 300x40', [runs]: '0+60x5 300x40' },
       evalAt: '20m',
       expect: [{ labels: { location: 'dc-a', probe: 'blocks', target: 'rpc-1' }, value: 900 }],
     },
@@ -536,15 +537,23 @@ function chainprobeUpCases(): AlertCase[] {
       alert: 'ChainprobeProbesStalled',
       kind: 'healthy',
       desc: 'runs-every-minute',
-      series: { [lastRun]: grow(60) },
+      series: { [lastRun]: grow(60), [runs]: grow(1) },
       evalAt: '20m',
+      expect: [],
+    },
+    {
+      alert: 'ChainprobeProbesStalled',
+      kind: 'healthy',
+      desc: 'hourly-task-between-runs',
+      series: { [lastRun]: flat(0), [runs]: flat(1) },
+      evalAt: '50m',
       expect: [],
     },
     {
       alert: 'ChainprobeProbesStalled',
       kind: 'edge',
       desc: 'exactly-ten-minutes-old',
-      series: { [lastRun]: '0+60x10 600x40' },
+      series: { [lastRun]: '0+60x10 600x40', [runs]: '0+60x10 600x40' },
       evalAt: '20m',
       expect: [],
     },
