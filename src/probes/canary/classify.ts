@@ -34,6 +34,8 @@ const MESSAGE_CLASSES: ReadonlyArray<readonly [RegExp, SendVerdict]> = [
   [/insufficient funds|upfront cost exceeds|exceeds account balance/, 'insufficient_funds'],
 ];
 
+// Limitation: Besu's RpcErrorType has no pool-full error (its pools evict instead), so
+// rejected_pool_full is seen only from clients and proxies that refuse (geth's "txpool is full").
 // Besu's codes when a proxy replaced the message (RpcErrorType): -32001 NONCE_TOO_LOW,
 // -32004 TRANSACTION_UPFRONT_COST_EXCEEDS_BALANCE, -32009 GAS_PRICE_TOO_LOW and
 // GAS_PRICE_BELOW_CURRENT_BASE_FEE; -32601/-32604 method not found / not enabled.

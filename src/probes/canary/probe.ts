@@ -98,6 +98,10 @@ export class CanaryRunner {
 
   private async readAccount(address: string, signal: AbortSignal): Promise<AccountView> {
     const rpc = this.rpc();
+    // Limitation: behind a load balancer these reads may reach different nodes; a node that
+    // has not seen the canary's transaction yet shows pending = latest for a moment, which at
+    // worst delays adopting it by one run (it can never make the canary send a second one,
+    // which would reuse the same nonce).
     const [block, balance, latest, pending] = await Promise.all([
       rpc.call('eth_getBlockByNumber', ['latest', false], { signal }),
       rpc.call('eth_getBalance', [address, 'latest'], { signal }),
@@ -268,6 +272,8 @@ export class CanaryRunner {
     return typeof blockNumber === 'string';
   }
 
+  // Limitation: a transaction sent before a restart has no known send time, so its inclusion
+  // is not timed; the first timing comes from the next transaction.
   private async recordInclusion(
     tx: InFlight,
     receipt: Receipt,
@@ -313,7 +319,9 @@ export class CanaryRunner {
 
     const sent = await this.send(wallet, tx.nonce, fees, head, signal);
     if ('ok' in sent) {
-      // Nonce too low here means the original got in meanwhile: the next run settles it.
+      // Nonce too low here means the original got in meanwhile: the next run settles it. An
+      // underpriced replacement raises the bar the next replacement must beat.
+      if (sent.errorClass === 'rejected_underpriced') this.inFlight = { ...tx, fees };
       return fail('not_included', `${stuck}; replacement refused (${sent.errorClass})`);
     }
     this.inFlight = { ...sent, replacements: tx.replacements + 1 };
