@@ -39,6 +39,8 @@ export interface NodeRpcContext {
   validatorAddress?: string;
   /** Votes proposed through qbft_proposeValidatorVote (recorded, never applied). */
   pendingVotes: Map<string, boolean>;
+  /** Votes a fault adds to the recorded ones (validator-vote-unknown). */
+  faultVotes?(): Array<[string, boolean]>;
 }
 
 const QBFT_METHODS = new Set([
@@ -357,7 +359,8 @@ const QBFT_HANDLERS: Record<string, Handler> = {
     return number === undefined ? null : validatorsAt(number, ctx);
   },
   qbft_getSignerMetrics: async (p, ctx) => signerMetrics(p, ctx),
-  qbft_getPendingVotes: async (_p, ctx) => Object.fromEntries(ctx.pendingVotes),
+  qbft_getPendingVotes: async (_p, ctx) =>
+    Object.fromEntries([...ctx.pendingVotes, ...(ctx.faultVotes?.() ?? [])]),
   qbft_getRequestTimeoutSeconds: async (_p, ctx) => ctx.requestTimeoutSeconds,
   qbft_proposeValidatorVote: async (p, ctx) => {
     if (typeof p[0] !== 'string' || typeof p[1] !== 'boolean') {

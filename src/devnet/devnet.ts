@@ -4,7 +4,7 @@ import { faultTolerance, sortValidators } from '../consensus/proposer.js';
 import { startAnvil, type AnvilProcess } from './anvil.js';
 import { BftChain } from './bft-chain.js';
 import { createControlHandler } from './control.js';
-import { gatewayFaults, nodeHttpFaults, publisherFaults } from './fault-readers.js';
+import { gatewayFaults, nodeHttpFaults, publisherFaults, voteFaults } from './fault-readers.js';
 import {
   FaultStore,
   type ActiveFault,
@@ -30,6 +30,7 @@ import { planPorts, type PortMap } from './ports.js';
 import { BlockProducer, seededRandom } from './producer.js';
 import type { OraclePublisher } from './publisher.js';
 import { TxHold } from './tx-hold.js';
+import { restoreOwnership, sendValue, transferOwnership } from './security-faults.js';
 import type { NodeRpcContext } from './besu-rpc.js';
 
 /** Options of startDevnet; every field has a default. */
@@ -274,6 +275,7 @@ class DevnetRuntime implements FaultHost {
       syncing: () => this.views.syncingOf(node.name),
       ...(node.key ? { validatorAddress: node.key.address } : {}),
       pendingVotes: new Map(),
+      faultVotes: voteFaults(this.store),
     };
   }
 
@@ -428,6 +430,29 @@ class DevnetRuntime implements FaultHost {
   setKubeApiFault(fault: KubeApiFault | null): void {
     if (!this.kube) throw new Error('the Kubernetes stand-in is not running');
     this.kube.setApiFault(fault);
+  }
+
+  async sendFromPublisher(to: string, valueEther: number): Promise<string> {
+    const key = deriveKey(this.s.seed, 'oracle-publisher');
+    return sendValue(this.anvilUrl(), key, this.s.chainId, to, valueEther);
+  }
+
+  async setFeedOwner(owner: string | null): Promise<void> {
+    const feed = this.feeds[0];
+    if (!feed) throw new Error('no feed is deployed');
+    const deployer = deriveKey(this.s.seed, 'deployer');
+    const current = String(
+      await callRpc(this.anvilUrl(), 'eth_call', [
+        { to: feed.address, data: '0x8da5cb5b' }, // owner()
+        'latest',
+      ]),
+    );
+    const currentOwner = `0x${current.slice(-40)}`;
+    if (owner !== null) {
+      await transferOwnership(this.anvilUrl(), deployer, this.s.chainId, feed.address, owner);
+    } else if (currentOwner !== deployer.address) {
+      await restoreOwnership(this.anvilUrl(), feed.address, currentOwner, deployer.address);
+    }
   }
 
   state(): Json {

@@ -29,6 +29,18 @@ export function gatewayFaults(store: FaultStore): GatewayFaults {
       if (!fault) return undefined;
       return { status: Number(fault.params.status), rate: Number(fault.params.rate) };
     },
+    privilegedGroups: () => {
+      const fault = store.get('gateway-exposes-admin', 'gateway');
+      return fault ? String(fault.params.groups).split(',') : [];
+    },
+  };
+}
+
+/** Pending votes the validator-vote-unknown fault adds to every QBFT node's own. */
+export function voteFaults(store: FaultStore): () => Array<[string, boolean]> {
+  return () => {
+    const fault = store.get('validator-vote-unknown');
+    return fault ? [[String(fault.params.address), true]] : [];
   };
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { PodFault as StandInPodFault } from './kube/objects.js';
 import type { ApiFault } from './kube/status.js';
@@ -28,6 +29,10 @@ export interface FaultHost {
   setPodFault(pod: string, fault: PodFault | null): void;
   /** Forwards an API fault to the Kubernetes stand-in; throws when it is not running. */
   setKubeApiFault(fault: KubeApiFault | null): void;
+  /** Sends a mined transaction of `valueEther` from the publisher to `to`; its hash. */
+  sendFromPublisher?(to: string, valueEther: number): Promise<string>;
+  /** Transfers the first feed's ownership to `owner`, or back to the deployer when null. */
+  setFeedOwner?(owner: string | null): Promise<void>;
 }
 
 /** One switchable fault: its name, target kind, parameter schema and optional side effects. */
@@ -45,6 +50,8 @@ export interface FaultDefinition {
 }
 
 const none = z.object({}).strict();
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte hex address');
+const randomAddress = (): string => `0x${randomBytes(20).toString('hex')}`;
 const num = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().min(min).max(max).default(def);
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -247,6 +254,62 @@ export const FAULTS: readonly FaultDefinition[] = [
   kubeFault('server-error', 'The Kubernetes API answers 500.'),
   kubeFault('slow', 'The Kubernetes API answers 1.5 s late.'),
   kubeFault('not-found', 'The Kubernetes API answers 404 for the namespace.'),
+  {
+    name: 'gateway-exposes-admin',
+    description:
+      'The gateway serves the privileged API `groups` (comma-separated, default admin,debug) ' +
+      'itself instead of refusing them: admin_nodeInfo and admin_peers answer, other methods ' +
+      'of those groups -32602 Invalid params.',
+    target: 'gateway',
+    defaultTarget: 'gateway',
+    params: z
+      .object({
+        groups: z
+          .string()
+          .regex(/^[a-z]+(,[a-z]+)*$/)
+          .default('admin,debug'),
+      })
+      .strict(),
+  },
+  {
+    name: 'validator-vote-unknown',
+    description:
+      'Every QBFT node shows a pending vote to add `address` (default a random stranger) in ' +
+      'qbft_getPendingVotes.',
+    target: 'none',
+    params: z.object({ address: address.optional() }).strict(),
+    activate: async (_host, _target, params) => ({
+      address: String(params.address ?? randomAddress()).toLowerCase(),
+    }),
+  },
+  {
+    name: 'publisher-tx-to-stranger',
+    description:
+      'The devnet sends a real transaction of `valueEther` (default 0) from the publisher ' +
+      'account to `to` (default a random address), as a leaked key would.',
+    target: 'none',
+    params: z.object({ to: address.optional(), valueEther: num(0, 0, 100) }).strict(),
+    activate: async (host, _target, params) => {
+      if (!host.sendFromPublisher) throw new Error('the devnet cannot send for the publisher');
+      const to = String(params.to ?? randomAddress()).toLowerCase();
+      return { to, hash: await host.sendFromPublisher(to, Number(params.valueEther)) };
+    },
+  },
+  {
+    name: 'feed-owner-change',
+    description:
+      "The first feed's owner() is handed to `newOwner` (default a random address) by a real " +
+      'transferOwnership from the deployer. Off: handed back to the deployer.',
+    target: 'none',
+    params: z.object({ newOwner: address.optional() }).strict(),
+    activate: async (host, _target, params) => {
+      if (!host.setFeedOwner) throw new Error('the devnet has no feed to hand over');
+      const newOwner = String(params.newOwner ?? randomAddress()).toLowerCase();
+      await host.setFeedOwner(newOwner);
+      return { newOwner };
+    },
+    deactivate: async (host) => host.setFeedOwner?.(null),
+  },
 ];
 
 /** A fault that is on. */

@@ -1,8 +1,11 @@
 import { readBody, type RequestHandler } from './http-endpoint.js';
+import { answerPrivileged } from './privileged.js';
 
 /** The gateway's fault knob: answer `status` to a fraction `rate` of requests. */
 export interface GatewayFaults {
   error(): { status: number; rate: number } | undefined;
+  /** API groups the gateway serves itself (gateway-exposes-admin); none when absent. */
+  privilegedGroups?(): string[];
 }
 
 /** Options of the gateway in front of the RPC nodes. */
@@ -30,6 +33,12 @@ export function createGatewayHandler(opts: GatewayOptions): RequestHandler {
       return;
     }
     const body = req.method === 'POST' ? await readBody(req) : undefined;
+    const leaked = body === undefined ? undefined : answerPrivileged(body, exposedGroups(opts));
+    if (leaked !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(leaked);
+      return;
+    }
     const start = next++ % opts.backends.length;
     for (let i = 0; i < opts.backends.length; i++) {
       const backend = opts.backends[(start + i) % opts.backends.length] as string;
@@ -43,6 +52,10 @@ export function createGatewayHandler(opts: GatewayOptions): RequestHandler {
     res.writeHead(502, { 'content-type': 'text/html' });
     res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
   };
+}
+
+function exposedGroups(opts: GatewayOptions): string[] {
+  return opts.faults.privilegedGroups?.() ?? [];
 }
 
 function statusText(status: number): string {

@@ -1,6 +1,6 @@
 import type { RpcClient } from '../../rpc/client.js';
 import { judgeMethodAnswer } from './judge.js';
-import { PRIVILEGED_METHODS } from './methods.js';
+import { PRIVILEGED_METHODS, type PrivilegedMethod } from './methods.js';
 import type { SecurityMetrics } from './metrics.js';
 import { noteFailure, type CheckOutcome } from './outcome.js';
 
@@ -13,12 +13,14 @@ export async function checkExposure(
   rpc: RpcClient,
   endpoint: string,
   metrics: SecurityMetrics,
+  acknowledged: readonly PrivilegedMethod[],
   signal: AbortSignal,
 ): Promise<CheckOutcome> {
   const outcome: CheckOutcome = { findings: [] };
   const exposed: string[] = [];
   for (const { method, params } of PRIVILEGED_METHODS) {
     if (signal.aborted) break;
+    if (acknowledged.includes(method)) continue;
     let error: unknown;
     try {
       await rpc.call(method, [...params], { signal });

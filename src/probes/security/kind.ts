@@ -4,6 +4,7 @@ import { Address, LabelName } from '../../config/schema.js';
 import { endpointsFor } from '../targets.js';
 import { ACCOUNT_EVENTS, defineSecurityMetrics, type SecurityMetrics } from './metrics.js';
 import { NAMED_SLOTS } from './contracts.js';
+import { PRIVILEGED_METHODS, type PrivilegedMethod } from './methods.js';
 import { createSecurityTasks, disposeSecurity } from './probe.js';
 
 const Word = z
@@ -74,6 +75,15 @@ export const SecurityOptions = z.strictObject({
     .record(LabelName, Fingerprint)
     .default({})
     .describe('Certificate SHA-256 fingerprint per https endpoint; default the first one seen.'),
+  acknowledgedMethods: z
+    .array(
+      z.enum(PRIVILEGED_METHODS.map((m) => m.method) as [PrivilegedMethod, ...PrivilegedMethod[]]),
+    )
+    .default([])
+    .describe(
+      'Privileged methods this network deliberately serves on its public endpoints (reviewed): ' +
+        'they are not asked and report no exposure.',
+    ),
   maxScanBlocks: z
     .number()
     .int()

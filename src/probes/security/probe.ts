@@ -55,7 +55,7 @@ export function createSecurityTasks(
   );
   const tasks: ProbeTask[] = targets.map((ep) => ({
     target: ep.name,
-    run: (signal) => runEndpoint(ctx, ep, identity, metrics, signal),
+    run: (signal) => runEndpoint(ctx, probe, ep, identity, metrics, signal),
   }));
 
   const chain = probe.chainEndpoint ?? defaultChainEndpoint(targets);
@@ -77,6 +77,7 @@ export function createSecurityTasks(
 
 async function runEndpoint(
   ctx: ProbeContext,
+  probe: Probe,
   ep: EndpointConfig,
   identity: IdentityTracker,
   metrics: SecurityMetrics,
@@ -84,7 +85,8 @@ async function runEndpoint(
 ): Promise<ProbeResult> {
   const rpc = ctx.rpc(ep.name);
   const outcome = await identity.check(ep, rpc, signal);
-  if (isPublic(ep)) merge(outcome, await checkExposure(rpc, ep.name, metrics, signal));
+  if (isPublic(ep))
+    merge(outcome, await checkExposure(rpc, ep.name, metrics, probe.acknowledgedMethods, signal));
   return toResult(outcome);
 }
 
