@@ -51,9 +51,8 @@ async function main(argv: string[]): Promise<number> {
   if (typeof loaded === 'number') return loaded;
   const { config, web } = loaded;
   if (args.listen) config.global.listen = args.listen;
-  const secrets = new Set(config.secrets);
-  let scrubNow = createScrubber(secrets);
-  const scrub = (text: string) => scrubNow(text);
+  const secrets = new SecretScrubber(config.secrets);
+  const scrub = (text: string) => secrets.scrub(text);
   if (args.checkConfig)
     return print(
       scrub(`# ${args.config}: configuration OK\n${stringify(redactedConfig(config))}`),
@@ -69,7 +68,42 @@ async function main(argv: string[]): Promise<number> {
   });
   const daemon = new Daemon({ config, kinds: PROBE_KINDS, logger, version: VERSION });
   if (args.once) return runOnce(daemon, args, scrub);
+  return serve({ args, config, web, daemon, logger, secrets });
+}
 
+/** The secrets of every configuration loaded so far, masked in logs, pages and errors. */
+class SecretScrubber {
+  private readonly secrets: Set<string>;
+  private current: (text: string) => string;
+
+  constructor(initial: Iterable<string>) {
+    this.secrets = new Set(initial);
+    this.current = createScrubber(this.secrets);
+  }
+
+  // Old secrets stay: lines about the previous configuration may still be written.
+  add(more: Iterable<string>): void {
+    for (const s of more) this.secrets.add(s);
+    this.current = createScrubber(this.secrets);
+  }
+
+  scrub(text: string): string {
+    return this.current(text);
+  }
+}
+
+interface ServeOptions {
+  args: CliArgs;
+  config: Config;
+  web: WebConfig;
+  daemon: Daemon;
+  logger: ReturnType<typeof createLogger>;
+  secrets: SecretScrubber;
+}
+
+// Serves HTTP(S) and probes until SIGTERM/SIGINT; reloads on SIGHUP and POST /-/reload.
+async function serve({ args, config, web, daemon, logger, secrets }: ServeOptions) {
+  const scrub = (text: string) => secrets.scrub(text);
   const verifier = new BasicAuthVerifier(web.users);
   const webState: WebState | undefined = args.webConfig
     ? { path: args.webConfig, current: web, verifier }
@@ -80,32 +114,18 @@ async function main(argv: string[]): Promise<number> {
     logger,
     scrub,
     web: webState,
-    onApplied: (next) => {
-      // Keep the old secrets too: lines about the previous configuration may still be written.
-      for (const s of next.secrets) secrets.add(s);
-      scrubNow = createScrubber(secrets);
-    },
+    onApplied: (next) => secrets.add(next.secrets),
   });
-  const app = createApp(
-    daemon,
-    [statusRoutes(daemon, VERSION), reloadRoute(() => reloader.reload('http'))],
-    {
-      auth: requireBasicAuth(verifier, logger.child({ component: 'http' })),
-      headers: () => webState?.current.headers ?? {},
-    },
-  );
+  const routes = [statusRoutes(daemon, VERSION, scrub), reloadRoute(() => reloader.reload('http'))];
+  const app = createApp(daemon, routes, {
+    auth: requireBasicAuth(verifier, logger.child({ component: 'http' })),
+    headers: () => webState?.current.headers ?? {},
+  });
   const { server, url } = await listen(app, config.global.listen, web.tls);
   if (webState) webState.server = server;
-  logger.info(
-    {
-      version: VERSION,
-      url,
-      tls: web.tls ? web.tls.minVersion : false,
-      basicAuth: verifier.enabled,
-      config: redactedConfig(config),
-    },
-    'chainprobe started',
-  );
+  const tls = web.tls ? web.tls.minVersion : false;
+  const startup = { version: VERSION, url, tls, basicAuth: verifier.enabled };
+  logger.info({ ...startup, config: redactedConfig(config) }, 'chainprobe started');
   daemon.start();
   return waitForSignals(daemon, server, reloader, logger);
 }

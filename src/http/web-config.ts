@@ -232,19 +232,7 @@ function buildTls(
   issues: string[],
 ): WebTlsConfig | undefined {
   const before = issues.length;
-  // As in exporter-toolkit: a CA file without an explicit type means verify every client.
-  const clientAuth =
-    t.client_auth_type ?? (t.client_ca_file ? 'RequireAndVerifyClientCert' : 'NoClientCert');
-  const verifies =
-    clientAuth === 'VerifyClientCertIfGiven' || clientAuth === 'RequireAndVerifyClientCert';
-  if (verifies && !t.client_ca_file) {
-    issues.push(`tls_server_config.client_auth_type (${clientAuth}) needs client_ca_file`);
-  }
-  if (VERSION_NAMES.indexOf(t.min_version) > VERSION_NAMES.indexOf(t.max_version)) {
-    issues.push(
-      `tls_server_config.min_version (${t.min_version}) is above max_version (${t.max_version})`,
-    );
-  }
+  const clientAuth = checkTlsSettings(t, issues);
   const files = {
     cert: resolve(baseDir, t.cert_file),
     key: resolve(baseDir, t.key_file),
@@ -267,6 +255,24 @@ function buildTls(
   const bad = checkSecureContext(tls);
   if (bad) issues.push(bad);
   return tls;
+}
+
+// Checks the settings that need no file; returns the effective client_auth_type.
+function checkTlsSettings(t: TlsInput, issues: string[]): ClientAuthType {
+  // As in exporter-toolkit: a CA file without an explicit type means verify every client.
+  const clientAuth =
+    t.client_auth_type ?? (t.client_ca_file ? 'RequireAndVerifyClientCert' : 'NoClientCert');
+  const verifies =
+    clientAuth === 'VerifyClientCertIfGiven' || clientAuth === 'RequireAndVerifyClientCert';
+  if (verifies && !t.client_ca_file) {
+    issues.push(`tls_server_config.client_auth_type (${clientAuth}) needs client_ca_file`);
+  }
+  if (VERSION_NAMES.indexOf(t.min_version) > VERSION_NAMES.indexOf(t.max_version)) {
+    issues.push(
+      `tls_server_config.min_version (${t.min_version}) is above max_version (${t.max_version})`,
+    );
+  }
+  return clientAuth;
 }
 
 function readPart(read: ReadFile, key: string, path: string, issues: string[]): Buffer | undefined {

@@ -45,14 +45,15 @@ function link(url: string | null | undefined, text: string): string {
   return href ? `<a href="${e(href)}">${e(text)}</a>` : e(text);
 }
 
-/** The status page: one self-contained HTML document that refreshes itself. */
+/** The status page: one self-contained HTML document that refreshes itself (0: never). */
 export function renderStatusPage(s: StatusSnapshot, refreshSeconds: number): string {
+  const refresh = Math.round(refreshSeconds);
   const failing = s.summary.problems > 0;
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="refresh" content="${Math.max(1, Math.round(refreshSeconds))}">`,
+    refresh > 0 ? `<meta http-equiv="refresh" content="${refresh}">` : '',
     `<title>${failing ? `(${s.summary.problems}) ` : ''}chainprobe · ${e(s.location)}</title>`,
     `<style>${CSS}</style></head><body>`,
     renderHeader(s),
@@ -210,7 +211,8 @@ function renderBreakers(breakers: readonly BreakerView[]): string {
 function renderFooter(s: StatusSnapshot, refreshSeconds: number): string {
   return (
     `<footer>chainprobe ${e(s.version)} · generated ${e(s.generatedAt)} · ` +
-    `refreshes every ${Math.round(refreshSeconds)} s · ${link('/healthz', 'healthz')} · ` +
+    `${refreshSeconds > 0 ? `refreshes every ${Math.round(refreshSeconds)} s` : link('/', 'refresh')} · ` +
+    `${link('/healthz', 'healthz')} · ` +
     `${link('/readyz', 'readyz')}</footer>`
   );
 }

@@ -9,11 +9,20 @@ const PAGE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; " +
   "frame-ancestors 'none'";
 
-/** The current status of `daemon`: task states and the validator, feed and breaker metrics. */
-export async function collectStatus(daemon: Daemon, version: string): Promise<StatusSnapshot> {
+type Scrub = (text: string) => string;
+
+/**
+ * The current status of `daemon`: task states and the validator, feed and breaker metrics.
+ * Details are redacted by the probes already; `scrub` masks configured secrets once more.
+ */
+export async function collectStatus(
+  daemon: Daemon,
+  version: string,
+  scrub: Scrub = (t) => t,
+): Promise<StatusSnapshot> {
   const config = daemon.currentConfig;
   return buildSnapshot({
-    tasks: daemon.status.list(),
+    tasks: daemon.status.list().map((t) => ({ ...t, detail: t.detail && scrub(t.detail) })),
     samples: await readSamples(daemon.registry),
     bases: { runbookUrl: config.global.runbookUrl, grafanaUrl: config.global.grafanaUrl },
     location: config.global.location,
@@ -31,11 +40,24 @@ export function refreshSecondsOf(daemon: Daemon): number {
   return Math.min(30, Math.max(2, Math.round(shortest / 1000)));
 }
 
+/** `?refresh=<seconds>` (0: off, at most an hour); undefined when absent or not a number. */
+export function refreshOverride(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{1,4}$/.test(value)) return undefined;
+  return Math.min(3600, Number(value));
+}
+
 /** Installs `/` (the status page), `/api/status` (its JSON) and `/docs/runbook.md`. */
-export function statusRoutes(daemon: Daemon, version: string): (app: Express) => void {
+export function statusRoutes(
+  daemon: Daemon,
+  version: string,
+  scrub: Scrub = (t) => t,
+): (app: Express) => void {
   return (app) => {
     app.get('/', async (_req, res) => {
-      const page = renderStatusPage(await collectStatus(daemon, version), refreshSecondsOf(daemon));
+      const page = renderStatusPage(
+        await collectStatus(daemon, version, scrub),
+        refreshSecondsOf(daemon),
+      );
       res
         .set('Content-Security-Policy', PAGE_CSP)
         .set('X-Content-Type-Options', 'nosniff')
@@ -44,7 +66,7 @@ export function statusRoutes(daemon: Daemon, version: string): (app: Express) =>
         .send(page);
     });
     app.get('/api/status', async (_req, res) => {
-      res.set('Cache-Control', 'no-store').json(await collectStatus(daemon, version));
+      res.set('Cache-Control', 'no-store').json(await collectStatus(daemon, version, scrub));
     });
     app.get('/docs/runbook.md', (req, res) => {
       const text = readRunbook();

@@ -35,62 +35,74 @@ export function slugOf(heading: string): string {
  */
 // Limitation: tables and nested lists are shown as plain paragraphs of text.
 export function renderMarkdown(markdown: string, title: string): string {
-  const out: string[] = [];
-  const seen = new Map<string, number>();
-  let fence: string[] | null = null;
-  let list: string[] = [];
-  let para: string[] = [];
-  const flush = () => {
-    if (para.length) out.push(`<p>${para.map(inline).join('<br>\n')}</p>`);
-    if (list.length) out.push(`<ul>${list.map((l) => `<li>${inline(l)}</li>`).join('\n')}</ul>`);
-    para = [];
-    list = [];
-  };
+  const doc = new MarkdownBlocks();
   // HTML comments are notes for editors, not for readers.
-  const visible = markdown.replace(/<!--[\s\S]*?-->\n?/g, '');
-  for (const line of visible.split('\n')) {
-    if (/^\s*(```|~~~)/.test(line)) {
-      if (fence) {
-        out.push(`<pre><code>${escapeHtml(fence.join('\n'))}</code></pre>`);
-        fence = null;
-      } else {
-        flush();
-        fence = [];
-      }
-      continue;
-    }
-    if (fence) {
-      fence.push(line);
-      continue;
-    }
-    const h = /^(#{1,6})\s+(.+?)\s*#*\s*$/.exec(line);
-    const li = /^\s*(?:[-*+]|\d+\.)\s+(.*)$/.exec(line);
-    if (h?.[1] && h[2]) {
-      flush();
-      const slug = slugOf(h[2]);
-      const n = seen.get(slug) ?? 0;
-      seen.set(slug, n + 1);
-      const id = n === 0 ? slug : `${slug}-${n}`;
-      out.push(`<h${h[1].length} id="${escapeHtml(id)}">${inline(h[2])}</h${h[1].length}>`);
-    } else if (li?.[1] !== undefined) {
-      if (para.length) flush();
-      list.push(li[1]);
-    } else if (line.trim() === '') {
-      flush();
-    } else {
-      if (list.length) flush();
-      para.push(line);
-    }
-  }
-  flush();
-  if (fence) out.push(`<pre><code>${escapeHtml(fence.join('\n'))}</code></pre>`);
+  for (const line of markdown.replace(/<!--[\s\S]*?-->\n?/g, '').split('\n')) doc.add(line);
   return [
     '<!doctype html><html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${escapeHtml(title)}</title><style>${RUNBOOK_CSS}</style></head><body>`,
-    ...out,
+    ...doc.finish(),
     '</body></html>',
   ].join('\n');
+}
+
+// Block structure of a markdown document, fed line by line.
+class MarkdownBlocks {
+  private readonly out: string[] = [];
+  private readonly seen = new Map<string, number>();
+  private fence: string[] | null = null;
+  private list: string[] = [];
+  private para: string[] = [];
+
+  add(line: string): void {
+    if (/^\s*(```|~~~)/.test(line)) return this.toggleFence();
+    if (this.fence) return void this.fence.push(line);
+    const h = /^(#{1,6})\s+(.+?)\s*#*\s*$/.exec(line);
+    const li = /^\s*(?:[-*+]|\d+\.)\s+(.*)$/.exec(line);
+    if (h?.[1] && h[2]) return this.heading(h[1].length, h[2]);
+    if (li?.[1] !== undefined) {
+      if (this.para.length) this.flush();
+      return void this.list.push(li[1]);
+    }
+    if (line.trim() === '') return this.flush();
+    if (this.list.length) this.flush();
+    this.para.push(line);
+  }
+
+  finish(): string[] {
+    this.flush();
+    if (this.fence) this.toggleFence();
+    return this.out;
+  }
+
+  private toggleFence(): void {
+    if (this.fence) {
+      this.out.push(`<pre><code>${escapeHtml(this.fence.join('\n'))}</code></pre>`);
+      this.fence = null;
+      return;
+    }
+    this.flush();
+    this.fence = [];
+  }
+
+  private heading(level: number, text: string): void {
+    this.flush();
+    const slug = slugOf(text);
+    const n = this.seen.get(slug) ?? 0;
+    this.seen.set(slug, n + 1);
+    const id = n === 0 ? slug : `${slug}-${n}`;
+    this.out.push(`<h${level} id="${escapeHtml(id)}">${inline(text)}</h${level}>`);
+  }
+
+  private flush(): void {
+    if (this.para.length) this.out.push(`<p>${this.para.map(inline).join('<br>\n')}</p>`);
+    if (this.list.length) {
+      this.out.push(`<ul>${this.list.map((l) => `<li>${inline(l)}</li>`).join('\n')}</ul>`);
+    }
+    this.para = [];
+    this.list = [];
+  }
 }
 
 function inline(text: string): string {

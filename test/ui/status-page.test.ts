@@ -44,7 +44,7 @@ global:
   blockPeriodSeconds: 1
   location: ui-test
   intervalMs: 1000
-  timeoutMs: 800
+  timeoutMs: 950
   jitter: 0
   grafanaUrl: "${grafanaUrl}/"
 endpoints:
@@ -116,10 +116,20 @@ describe.skipIf(!hasChromium())('the status page in headless Chromium', () => {
       return s.validators !== null && s.feeds?.[0]?.state === 'ok' && s.summary.failing === 0;
     }, 30_000);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const res = await page.goto(`${base}/`);
-    expect(res?.status()).toBe(200);
+    // On a loaded machine a single run can still time out; the page must show the healthy
+    // state once the devnet is healthy, so load it until it does (or report what it shows).
+    let verdict: string | null = null;
+    let problems: string | null = null;
+    await waitFor(async () => {
+      // refresh=0: no self-refresh while the test reads the DOM.
+      const res = await page.goto(`${base}/?refresh=0`);
+      expect(res?.status()).toBe(200);
+      verdict = await page.textContent('.verdict');
+      problems = verdict === 'all healthy' ? null : await page.textContent('#problems');
+      return verdict === 'all healthy';
+    }, 20_000).catch(() => undefined);
+    expect(verdict, problems ?? '').toBe('all healthy');
     expect(await page.title()).toContain('chainprobe · ui-test');
-    expect(await page.textContent('.verdict')).toBe('all healthy');
     const targets = await page.$$eval('#probes tbody tr', (rows) => rows.length);
     expect(targets).toBe(daemon.status.list().length);
     expect(await page.$$eval('#validators tbody tr', (r) => r.length)).toBe(
@@ -149,7 +159,9 @@ describe.skipIf(!hasChromium())('the status page in headless Chromium', () => {
     const seenAfterMs = Date.now() - t0;
     console.log(`validator-down visible on the status page after ${seenAfterMs} ms`);
     // One probe interval (1 s) plus one page refresh (2 s) plus the run's own timeout.
-    expect(seenAfterMs).toBeLessThan(1000 + 2000 + 800 + 1500);
+    expect(seenAfterMs).toBeLessThan(1000 + 2000 + 950 + 1500);
+    // The failure came in by the page's own refresh; read the DOM on a page that holds still.
+    await page.goto(`${base}/?refresh=0`);
     expect(await page.textContent('.verdict')).toMatch(/^\d+ problems?$/);
     await page.screenshot({ path: join(SHOTS, 'status-fault-phone.png') });
     await page.screenshot({ path: join(SHOTS, 'status-fault-phone-full.png'), fullPage: true });
