@@ -227,6 +227,7 @@ class DevnetRuntime implements FaultHost {
       periodFactor: () => Number(this.store.get('slow-blocks')?.params.factor ?? 1),
       random: this.random,
       hold: this.hold,
+      poolStuck: () => this.store.isOn('tx-pool-stuck'),
       logger: s.logger.child({ component: 'producer' }),
     });
     await this.producer.start();

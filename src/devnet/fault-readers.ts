@@ -29,6 +29,12 @@ export function gatewayFaults(store: FaultStore): GatewayFaults {
       if (!fault) return undefined;
       return { status: Number(fault.params.status), rate: Number(fault.params.rate) };
     },
+    refusedMethod: () => {
+      const fault = store.get('gateway-refuse-send', 'gateway');
+      return fault
+        ? { method: String(fault.params.method), mode: String(fault.params.mode) }
+        : undefined;
+    },
     privilegedGroups: () => {
       const fault = store.get('gateway-exposes-admin', 'gateway');
       return fault ? String(fault.params.groups).split(',') : [];

@@ -310,6 +310,28 @@ export const FAULTS: readonly FaultDefinition[] = [
     },
     deactivate: async (host) => host.setFeedOwner?.(null),
   },
+  {
+    name: 'gateway-refuse-send',
+    description:
+      'The gateway refuses one JSON-RPC `method` (default eth_sendRawTransaction): HTTP 403 ' +
+      '(mode http403) or JSON-RPC -32601 (mode jsonrpc); every other method passes.',
+    target: 'gateway',
+    defaultTarget: 'gateway',
+    params: z
+      .object({
+        method: z.string().min(1).default('eth_sendRawTransaction'),
+        mode: z.enum(['http403', 'jsonrpc']).default('http403'),
+      })
+      .strict(),
+  },
+  {
+    name: 'tx-pool-stuck',
+    description:
+      'Blocks keep coming but carry no transaction: every pending one stays in the pool ' +
+      '(pending nonce > latest). Off: they are mined with the next block.',
+    target: 'none',
+    params: none,
+  },
 ];
 
 /** A fault that is on. */

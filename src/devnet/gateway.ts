@@ -4,6 +4,8 @@ import { answerPrivileged } from './privileged.js';
 /** The gateway's fault knob: answer `status` to a fraction `rate` of requests. */
 export interface GatewayFaults {
   error(): { status: number; rate: number } | undefined;
+  /** A JSON-RPC method the gateway refuses (HTTP 403 or -32601), e.g. eth_sendRawTransaction. */
+  refusedMethod?(): { method: string; mode: string } | undefined;
   /** API groups the gateway serves itself (gateway-exposes-admin); none when absent. */
   privilegedGroups?(): string[];
 }
@@ -39,6 +41,7 @@ export function createGatewayHandler(opts: GatewayOptions): RequestHandler {
       res.end(leaked);
       return;
     }
+    if (refuseMethod(opts.faults.refusedMethod?.(), body, res)) return;
     const start = next++ % opts.backends.length;
     for (let i = 0; i < opts.backends.length; i++) {
       const backend = opts.backends[(start + i) % opts.backends.length] as string;
@@ -52,6 +55,31 @@ export function createGatewayHandler(opts: GatewayOptions): RequestHandler {
     res.writeHead(502, { 'content-type': 'text/html' });
     res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
   };
+}
+
+// Limitation: only a single (non-batch) request naming the method is refused.
+function refuseMethod(
+  refused: { method: string; mode: string } | undefined,
+  body: string | undefined,
+  res: Parameters<RequestHandler>[1],
+): boolean {
+  if (!refused || body === undefined) return false;
+  let request: { id?: unknown; method?: unknown };
+  try {
+    request = JSON.parse(body) as { id?: unknown; method?: unknown };
+  } catch {
+    return false;
+  }
+  if (request === null || request.method !== refused.method) return false;
+  if (refused.mode === 'http403') {
+    res.writeHead(403, { 'content-type': 'text/html' });
+    res.end('<html><body><h1>403 Forbidden</h1></body></html>');
+    return true;
+  }
+  const error = { code: -32601, message: 'Method not found' };
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ jsonrpc: '2.0', id: request.id ?? null, error }));
+  return true;
 }
 
 function exposedGroups(opts: GatewayOptions): string[] {

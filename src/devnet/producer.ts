@@ -25,6 +25,8 @@ export interface ProducerOptions {
   random(): number;
   /** Transactions to keep out of blocks (stuck-transaction fault). */
   hold: TxHold;
+  /** True while every pending transaction is kept out of blocks (tx-pool-stuck fault). */
+  poolStuck?(): boolean;
   logger: Logger;
 }
 
@@ -132,8 +134,9 @@ export class BlockProducer {
     await callRpc(this.opts.anvilUrl, 'anvil_setCoinbase', [proposer]);
     const held = this.opts.hold.entries();
     for (const tx of held) await callRpc(this.opts.anvilUrl, 'anvil_dropTransaction', [tx.hash]);
+    const stuck = this.opts.poolStuck?.() ? await this.dropPending() : [];
     await callRpc(this.opts.anvilUrl, 'evm_mine', [timestamp]);
-    await this.resubmit(held.map((tx) => tx.raw));
+    await this.resubmit([...held.map((tx) => tx.raw), ...stuck]);
     const block = await this.fetchBlock(parent.number + 1);
     const record = sealBlock(block, {
       parentHash: parent.hash,
@@ -147,6 +150,26 @@ export class BlockProducer {
     Object.assign(this.stats, { blocks: this.stats.blocks + 1, lastRound: round, stalled: false });
     this.stats.currentRound = 0;
     this.opts.logger.debug({ number: record.number, round, proposer }, 'block sealed');
+  }
+
+  /** Takes every pending transaction out of anvil's pool; returns them raw, nonce order. */
+  private async dropPending(): Promise<string[]> {
+    const content = await callRpc(this.opts.anvilUrl, 'txpool_content', []);
+    const pending = isJsonObject(content) && isJsonObject(content.pending) ? content.pending : {};
+    const raws: string[] = [];
+    for (const byNonce of Object.values(pending)) {
+      if (!isJsonObject(byNonce)) continue;
+      const txs = Object.entries(byNonce).sort(([a], [b]) => Number(a) - Number(b));
+      for (const [, tx] of txs) {
+        const hash = isJsonObject(tx) ? tx.hash : undefined;
+        const raw = await callRpc(this.opts.anvilUrl, 'eth_getRawTransactionByHash', [
+          hash ?? null,
+        ]);
+        if (typeof raw === 'string') raws.push(raw);
+      }
+    }
+    await callRpc(this.opts.anvilUrl, 'anvil_dropAllTransactions', []);
+    return raws;
   }
 
   private async resubmit(raws: string[]): Promise<void> {
