@@ -3,10 +3,12 @@ import { startDevnet, type Devnet } from '../../src/devnet/devnet.js';
 import { rpcResultOf, waitFor } from '../../src/devnet/testing.js';
 import { PRIVILEGED_METHODS } from '../../src/probes/security/methods.js';
 import { securityHarness, type SecurityHarness } from './harness.js';
+import { makeCertificate, startTlsProxy, type TlsProxy } from './tls-proxy.js';
 
 // One devnet for every case, faults switched on and off in turn (start-up dominates runtime).
 let devnet: Devnet;
 let probe: SecurityHarness;
+let proxy: TlsProxy | undefined;
 
 const EXPOSED = 'chainprobe_security_method_exposed';
 const EVENTS = 'chainprobe_security_account_events_total';
@@ -76,6 +78,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await proxy?.stop();
   await probe?.close();
   await devnet?.stop();
 });
@@ -180,5 +183,46 @@ describe('security probe against devnet faults', () => {
     expect(await probe.value('chainprobe_security_contract_drift', { check: 'feed-owner' })).toBe(
       0,
     );
+  });
+
+  it('a TLS front whose certificate is swapped: fingerprint and issuer change, expiry read', async () => {
+    const first = makeCertificate('gateway-a.chain138.test', 10);
+    proxy = await startTlsProxy(urlOf('gateway'), first);
+    const h = securityHarness([{ name: 'edge', url: proxy.url, role: 'gateway' }], {
+      acknowledgedMethods: ACKNOWLEDGED,
+    });
+    try {
+      const before = await h.run('edge');
+      // chainprobe's JSON-RPC client does not trust a self-signed certificate: class tls.
+      expect(before.errorClass).toBe('tls');
+      const expiry = (await h.value('chainprobe_security_tls_cert_expiry_timestamp_seconds')) ?? 0;
+      expect(expiry - Date.now() / 1000).toBeGreaterThan(9 * 86_400);
+      expect(expiry - Date.now() / 1000).toBeLessThan(11 * 86_400);
+      const fp = { endpoint: 'edge', what: 'tls_fingerprint' };
+      expect(await h.value('chainprobe_security_identity_changed', fp)).toBe(0);
+
+      proxy.swap(makeCertificate('attacker.example', 90));
+      const after = await h.run('edge');
+      expect(after.detail).toContain('certificate sha256');
+      expect(await h.value('chainprobe_security_identity_changed', fp)).toBe(1);
+      const issuer = { endpoint: 'edge', what: 'tls_issuer' };
+      expect(await h.value('chainprobe_security_identity_changed', issuer)).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('a configured pin flags a certificate from the first run', async () => {
+    const pair = makeCertificate('gateway-b.chain138.test', 30);
+    proxy?.swap(pair);
+    const pin = 'AB:'.repeat(31) + 'AB';
+    const h = securityHarness([{ name: 'edge', url: proxy?.url as string, role: 'gateway' }], {
+      tlsPins: { edge: pin },
+      acknowledgedMethods: ACKNOWLEDGED,
+    });
+    await h.run('edge');
+    await h.close();
+    const fp = { endpoint: 'edge', what: 'tls_fingerprint' };
+    expect(await h.value('chainprobe_security_identity_changed', fp)).toBe(1);
   });
 });
