@@ -63,7 +63,7 @@ export function parseConfig(
     throw new ConfigError(result.error.issues.map((i) => formatIssue(i, substituted)));
   }
   const config = resolveDefaults(result.data);
-  const crossIssues = checkCrossFields(config, kinds);
+  const crossIssues = checkCrossFields(config, kinds, env);
   if (crossIssues.length > 0) throw new ConfigError(crossIssues);
   // Kinds that read a secret from a file or the environment (the canary's key) add it here.
   for (const p of config.probes) {
@@ -131,7 +131,11 @@ function collectProbeSecrets(value: unknown, key = ''): string[] {
   return [];
 }
 
-function checkCrossFields(config: Config, kinds: readonly ProbeKind[]): string[] {
+function checkCrossFields(
+  config: Config,
+  kinds: readonly ProbeKind[],
+  env: NodeJS.ProcessEnv,
+): string[] {
   const issues: string[] = [];
   const endpointNames = new Set<string>();
   config.endpoints.forEach((e, i) => {
@@ -152,7 +156,7 @@ function checkCrossFields(config: Config, kinds: readonly ProbeKind[]): string[]
       }
     });
     const kind = kinds.find((k) => k.kind === p.kind);
-    for (const msg of kind?.check?.(p, config) ?? []) issues.push(`${at}.${msg}`);
+    for (const msg of kind?.check?.(p, { ...config, env }) ?? []) issues.push(`${at}.${msg}`);
   });
   if (config.global.timeoutMs >= config.global.intervalMs) {
     issues.push(

@@ -9,6 +9,8 @@ import type { GlobalConfig, EndpointConfig, ProbeCommon } from '../config/schema
 export interface CheckView {
   global: GlobalConfig;
   endpoints: readonly EndpointConfig[];
+  /** The environment the configuration was loaded with (for kinds that read a variable). */
+  env?: NodeJS.ProcessEnv;
 }
 import type { RpcClient } from '../rpc/client.js';
 

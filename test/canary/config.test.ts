@@ -86,6 +86,12 @@ describe('canary configuration', () => {
     }
   });
 
+  it('reads keyEnv from the environment the configuration is loaded with', () => {
+    const config = parseConfig(yaml(['keyEnv: ONLY_HERE']), PROBE_KINDS, { ONLY_HERE: BARE });
+    expect(config.secrets).toEqual(expect.arrayContaining([KEY, BARE]));
+    expect(issuesOf(yaml(['keyEnv: ONLY_HERE']), {})).toContain('ONLY_HERE is not set');
+  });
+
   it.each([
     {
       desc: 'key-in-keyEnv',

@@ -99,7 +99,7 @@ type CanaryProbe = ProbeCommon & CanaryOptions;
 export function checkCanary(probe: CanaryProbe, config: CheckView): string[] {
   const issues = checkEndpoint(probe.endpoint, config.endpoints);
   if (probe.endpoints !== undefined) issues.push(ENDPOINTS_UNUSED);
-  issues.push(...checkKeySource(probe));
+  issues.push(...checkKeySource(probe, config.env ?? process.env));
 
   const periodMs = config.global.blockPeriodSeconds * 1000;
   const neededMs = (probe.maxInclusionBlocks + 1) * periodMs;
@@ -112,7 +112,7 @@ export function checkCanary(probe: CanaryProbe, config: CheckView): string[] {
   return issues;
 }
 
-function checkKeySource(probe: CanaryProbe): string[] {
+function checkKeySource(probe: CanaryProbe, env: NodeJS.ProcessEnv): string[] {
   const named = { keyFile: probe.keyFile, keyEnv: probe.keyEnv };
   const pasted = Object.entries(named).filter(([, v]) => v !== undefined && looksLikeKey(v));
   if (pasted.length > 0) {
@@ -129,7 +129,7 @@ function checkKeySource(probe: CanaryProbe): string[] {
     return ['keyEnv must be the name of an environment variable'];
   }
   try {
-    readCanaryKey(probe);
+    readCanaryKey(probe, env);
     return [];
   } catch (err) {
     if (err instanceof CanaryConfigError) return [`canary key: ${err.message}`];
