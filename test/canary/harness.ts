@@ -10,7 +10,8 @@ import { freshCore, valueOf } from '../helpers/registry.js';
 /** A canary runner against one endpoint URL, with a fresh registry; restartable. */
 export interface CanaryHarness {
   registry: Registry;
-  run(): Promise<ProbeResult>;
+  /** One run; `signal` defaults to the timeout plus 2 s. */
+  run(signal?: AbortSignal): Promise<ProbeResult>;
   /** A new runner (fresh memory) on the same registry: a chainprobe restart. */
   restart(): void;
   value(name: string): Promise<number | undefined>;
@@ -57,7 +58,7 @@ export function canaryHarness(
   let runner = make();
   return {
     registry,
-    run: () => runner.run(AbortSignal.timeout(timeoutMs + 2000)),
+    run: (signal) => runner.run(signal ?? AbortSignal.timeout(timeoutMs + 2000)),
     restart: () => {
       runner = make();
     },

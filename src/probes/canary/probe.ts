@@ -187,18 +187,31 @@ export class CanaryRunner {
     });
     tx.signature = wallet.signingKey.sign(tx.unsignedHash);
     const hash = (tx.hash as string).toLowerCase();
-    const sentAtMs = this.ctx.now();
+    const candidate = {
+      nonce,
+      hash,
+      sentAtMs: this.ctx.now(),
+      sentAtBlock: head,
+      fees,
+      replacements: 0,
+    };
+    // In flight from before the request: if the run is cut short mid-send, the node may hold
+    // the transaction, and the next run must follow it rather than send another.
+    const previous = this.inFlight;
+    this.inFlight = candidate;
     const started = performance.now();
     try {
       await this.rpc().call('eth_sendRawTransaction', [tx.serialized], { signal });
     } catch (err) {
       if (signal.aborted) throw err;
       const verdict = classifySendFailure(sendFailureOf(err));
-      if (verdict !== 'already_known')
+      if (verdict !== 'already_known') {
+        this.inFlight = previous;
         return fail(verdict, `eth_sendRawTransaction: ${words(verdict)}`);
+      }
     }
     this.metrics.acceptance.observe(this.labels, (performance.now() - started) / 1000);
-    return { nonce, hash, sentAtMs, sentAtBlock: head, fees, replacements: 0 };
+    return candidate;
   }
 
   /**
