@@ -1374,6 +1374,298 @@ function publisherCases(): AlertCase[] {
   ];
 }
 
+function securityCases(): AlertCase[] {
+  const exposed = (v: string) => ({
+    [sel('chainprobe_security_method_exposed', {
+      endpoint: 'gateway',
+      method: 'admin_nodeInfo',
+      location: 'dc-a',
+    })]: v,
+  });
+  const identity = (v: string) => ({
+    [sel('chainprobe_security_identity_changed', {
+      endpoint: 'gateway',
+      what: 'tls_fingerprint',
+      location: 'dc-a',
+    })]: v,
+  });
+  const expiry = (v: string) => ({
+    [sel('chainprobe_security_tls_cert_expiry_timestamp_seconds', {
+      endpoint: 'gateway',
+      location: 'dc-a',
+    })]: v,
+  });
+  const set = (unexpected: string, missing: string, changes: string) => ({
+    [sel('chainprobe_security_validator_unexpected', { location: 'dc-a' })]: unexpected,
+    [sel('chainprobe_security_validator_missing', { location: 'dc-a' })]: missing,
+    [sel('chainprobe_security_validator_set_changes_total', { location: 'dc-a' })]: changes,
+  });
+  const votes = (v: string) => ({
+    [sel('chainprobe_security_validator_votes_unexpected', { location: 'dc-a' })]: v,
+  });
+  const events = (cls: string, v: string, location = 'dc-a') => ({
+    [sel('chainprobe_security_account_events_total', {
+      account: 'publisher',
+      class: cls,
+      location,
+    })]: v,
+  });
+  const spend = (spent: number, limit: number) => ({
+    [sel('chainprobe_security_account_spent_ether', { account: 'publisher', location: 'dc-a' })]:
+      flat(spent),
+    [sel('chainprobe_security_account_spend_limit_ether', {
+      account: 'publisher',
+      location: 'dc-a',
+    })]: flat(limit),
+  });
+  const drift = (v: string, location = 'dc-a') => ({
+    [sel('chainprobe_security_contract_drift', { check: 'feed-owner', location })]: v,
+  });
+  const GW = { endpoint: 'gateway' };
+  const PUB = { account: 'publisher' };
+  const DAY = 86_400;
+  return [
+    {
+      alert: 'SecurityPrivilegedMethodExposed',
+      kind: 'fires',
+      desc: 'admin-api-served',
+      series: exposed(flat(1)),
+      evalAt: '5m',
+      expect: [{ labels: { ...GW, method: 'admin_nodeInfo' } }],
+    },
+    {
+      alert: 'SecurityPrivilegedMethodExposed',
+      kind: 'fires',
+      desc: 'alternating-behind-a-load-balancer',
+      series: exposed('1 0 '.repeat(15).trim()),
+      evalAt: '10m',
+      expect: [{ labels: { ...GW, method: 'admin_nodeInfo' } }],
+    },
+    {
+      alert: 'SecurityPrivilegedMethodExposed',
+      kind: 'healthy',
+      desc: 'method-refused',
+      series: exposed(flat(0)),
+      evalAt: '10m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityPrivilegedMethodExposed',
+      kind: 'edge',
+      desc: 'exposure-older-than-15m-is-forgotten',
+      series: exposed(change(1, 1, 0, 40)),
+      evalAt: '20m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityEndpointIdentityChanged',
+      kind: 'fires',
+      desc: 'certificate-swapped',
+      series: identity(change(0, 3, 1)),
+      evalAt: '10m',
+      expect: [{ labels: { ...GW, what: 'tls_fingerprint' } }],
+    },
+    {
+      alert: 'SecurityEndpointIdentityChanged',
+      kind: 'healthy',
+      desc: 'same-certificate',
+      series: identity(flat(0)),
+      evalAt: '10m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityEndpointIdentityChanged',
+      kind: 'edge',
+      desc: 'changed-but-not-yet-held',
+      series: identity(change(0, 5, 1)),
+      evalAt: '5m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityTlsCertificateExpiring',
+      kind: 'fires',
+      desc: 'seven-days-left',
+      series: expiry(flat(7 * DAY)),
+      evalAt: '30m',
+      expect: [{ labels: GW, value: 7 * DAY - 1800 }],
+    },
+    {
+      alert: 'SecurityTlsCertificateExpiring',
+      kind: 'healthy',
+      desc: 'ninety-days-left',
+      series: expiry(flat(90 * DAY)),
+      evalAt: '30m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityTlsCertificateExpiring',
+      kind: 'edge',
+      desc: 'exactly-fourteen-days-left',
+      series: expiry(flat(14 * DAY + 1800)),
+      evalAt: '30m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityValidatorSetDrift',
+      kind: 'fires',
+      desc: 'stranger-in-the-set',
+      series: set(flat(1), flat(0), flat(0)),
+      evalAt: '2m',
+      expect: [{ labels: {} }],
+    },
+    {
+      alert: 'SecurityValidatorSetDrift',
+      kind: 'fires',
+      desc: 'set-changed-recently',
+      series: set(flat(0), flat(0), change(0, 10, 1)),
+      evalAt: '20m',
+      expect: [{ labels: {} }],
+    },
+    {
+      alert: 'SecurityValidatorSetDrift',
+      kind: 'healthy',
+      desc: 'set-as-allowed',
+      series: set(flat(0), flat(0), flat(0)),
+      evalAt: '20m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityValidatorSetDrift',
+      kind: 'edge',
+      desc: 'change-older-than-30m-is-forgotten',
+      series: set(flat(0), flat(0), change(0, 5, 1)),
+      evalAt: '45m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityValidatorVoteUnexpected',
+      kind: 'fires',
+      desc: 'vote-for-a-stranger',
+      series: votes(flat(1)),
+      evalAt: '5m',
+      expect: [{ labels: {}, value: 1 }],
+    },
+    {
+      alert: 'SecurityValidatorVoteUnexpected',
+      kind: 'healthy',
+      desc: 'no-votes',
+      series: votes(flat(0)),
+      evalAt: '5m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityValidatorVoteUnexpected',
+      kind: 'edge',
+      desc: 'vote-not-yet-held',
+      series: votes(change(0, 5, 2)),
+      evalAt: '5m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityWatchedAccountUnexpectedTransfer',
+      kind: 'fires',
+      desc: 'transfer-to-a-stranger-seen-from-two-locations',
+      series: {
+        ...events('unexpected_destination', change(0, 10, 1)),
+        ...events('unexpected_destination', change(0, 10, 1), 'dc-b'),
+      },
+      evalAt: '15m',
+      expect: [{ labels: PUB }],
+    },
+    {
+      alert: 'SecurityWatchedAccountUnexpectedTransfer',
+      kind: 'healthy',
+      desc: 'only-allowed-destinations',
+      series: events('unexpected_destination', flat(0)),
+      evalAt: '15m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityWatchedAccountUnexpectedTransfer',
+      kind: 'edge',
+      desc: 'an-unexplained-nonce-is-another-alert',
+      series: {
+        ...events('unexpected_destination', flat(0)),
+        ...events('unexplained_nonce', change(0, 10, 1)),
+      },
+      evalAt: '15m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityWatchedAccountNonceUnexplained',
+      kind: 'fires',
+      desc: 'nonce-jumped',
+      series: events('unexplained_nonce', change(0, 10, 2)),
+      evalAt: '15m',
+      expect: [{ labels: PUB }],
+    },
+    {
+      alert: 'SecurityWatchedAccountNonceUnexplained',
+      kind: 'healthy',
+      desc: 'every-nonce-explained',
+      series: events('unexplained_nonce', flat(0)),
+      evalAt: '15m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityWatchedAccountNonceUnexplained',
+      kind: 'edge',
+      desc: 'jump-older-than-30m-is-forgotten',
+      series: events('unexplained_nonce', change(0, 5, 1)),
+      evalAt: '45m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityWatchedAccountOverspend',
+      kind: 'fires',
+      desc: 'drained-five-times-the-limit',
+      series: spend(5, 1),
+      evalAt: '5m',
+      expect: [{ labels: PUB, value: 5 }],
+    },
+    {
+      alert: 'SecurityWatchedAccountOverspend',
+      kind: 'healthy',
+      desc: 'within-the-profile',
+      series: spend(0.5, 1),
+      evalAt: '5m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityWatchedAccountOverspend',
+      kind: 'edge',
+      desc: 'exactly-at-the-limit',
+      series: spend(1, 1),
+      evalAt: '5m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityContractControlDrift',
+      kind: 'fires',
+      desc: 'owner-changed-seen-from-one-location',
+      series: { ...drift(flat(1)), ...drift(flat(0), 'dc-b') },
+      evalAt: '2m',
+      expect: [{ labels: { check: 'feed-owner' } }],
+    },
+    {
+      alert: 'SecurityContractControlDrift',
+      kind: 'healthy',
+      desc: 'owner-unchanged',
+      series: drift(flat(0)),
+      evalAt: '5m',
+      expect: [],
+    },
+    {
+      alert: 'SecurityContractControlDrift',
+      kind: 'edge',
+      desc: 'drift-cleared-after-restore',
+      series: drift(change(1, 3, 0)),
+      evalAt: '5m',
+      expect: [],
+    },
+  ];
+}
+
 function kubernetesCases(): AlertCase[] {
   const pod = (component: string, name: string) => ({
     namespace: 'besu-network',
@@ -1536,6 +1828,7 @@ export function buildAlertCases(): AlertCase[] {
     ...oracleCases(),
     ...breakerCases(),
     ...publisherCases(),
+    ...securityCases(),
     ...kubernetesCases(),
     ...chainprobeUpCases(),
     ...chainprobeEngineCases(),

@@ -7,7 +7,7 @@ export type Severity = 'critical' | 'warning' | 'info';
 export type Priority = 'P0' | 'P1' | 'P2' | 'P3';
 
 /**
- * The runbook incidents alerts belong to, keyed by their heading's anchor. The first four are
+ * The runbook incidents alerts belong to, keyed by their heading's anchor. The first five are
  * the operators' own sections; the last two were added for chainprobe's alerts.
  */
 export const INCIDENTS = {
@@ -15,6 +15,7 @@ export const INCIDENTS = {
   'validator-failure': 'Validator Failure',
   'rpc-endpoint-issues': 'RPC Endpoint Issues',
   'oracle-update-failures': 'Oracle Update Failures',
+  'security-incident': 'Security Incident',
   'kubernetes-workload-issues': 'Kubernetes Workload Issues',
   'chainprobe-not-probing': 'chainprobe Not Probing',
 } as const;
@@ -23,7 +24,8 @@ export const INCIDENTS = {
 export type Incident = keyof typeof INCIDENTS;
 
 /** What an alert is about; also the rule group (`chainprobe.<component>`) and a label. */
-export type Component = 'chain' | 'validators' | 'rpc' | 'oracle' | 'kubernetes' | 'chainprobe';
+export type Component =
+  'chain' | 'validators' | 'rpc' | 'oracle' | 'security' | 'kubernetes' | 'chainprobe';
 
 /** Every component, in rule-file order. */
 export const COMPONENTS: readonly Component[] = [
@@ -31,6 +33,7 @@ export const COMPONENTS: readonly Component[] = [
   'validators',
   'rpc',
   'oracle',
+  'security',
   'kubernetes',
   'chainprobe',
 ];
@@ -588,6 +591,161 @@ const ORACLE_ALERTS: readonly AlertDefinition[] = [
   },
 ];
 
+const SPENT = 'chainprobe_security_account_spent_ether';
+const LIMIT = 'chainprobe_security_account_spend_limit_ether';
+const ACCOUNT_EVENTS = (cls: string) =>
+  `max by (account) (increase(chainprobe_security_account_events_total{class="${cls}"}[30m])) > 0`;
+
+/** The security probe's signals, under the operators' Security Incident section. */
+const SECURITY_ALERTS: readonly AlertDefinition[] = [
+  {
+    name: 'SecurityPrivilegedMethodExposed',
+    component: 'security',
+    incident: 'security-incident',
+    // max_over_time: a load balancer over mixed backends exposes the method on some requests
+    // only, and the gauge then alternates between runs.
+    expr:
+      'max by (endpoint, method) ' +
+      '(max_over_time(chainprobe_security_method_exposed[15m])) == 1',
+    forSeconds: 60,
+    severity: 'critical',
+    priority: 'P1',
+    summary: 'Public endpoint {{ $labels.endpoint }} serves {{ $labels.method }}',
+    description:
+      'Asked with harmless parameters, the public endpoint {{ $labels.endpoint }} answered the ' +
+      'privileged method {{ $labels.method }} in the last 15 minutes instead of refusing it ' +
+      '(method not found/not enabled, or HTTP 4xx). Anyone who can reach the endpoint can call ' +
+      'it: admin, debug and txpool methods leak node details or stall the node, vote methods ' +
+      'steer validator votes.',
+    dashboard: 'chainprobe-overview',
+  },
+  {
+    name: 'SecurityEndpointIdentityChanged',
+    component: 'security',
+    incident: 'security-incident',
+    expr: 'max by (endpoint, what) (chainprobe_security_identity_changed) == 1',
+    forSeconds: 60,
+    severity: 'critical',
+    priority: 'P1',
+    summary: 'Endpoint {{ $labels.endpoint }} changed identity ({{ $labels.what }})',
+    description:
+      'The {{ $labels.what }} of {{ $labels.endpoint }} differs from the configured or first-seen ' +
+      'value: another chain (chain_id, genesis_hash) or another TLS certificate ' +
+      '(tls_fingerprint, tls_issuer) answers under its name. Suspect DNS or routing ' +
+      'hijack, a wrong backend, or an unannounced certificate rotation.',
+    dashboard: 'chainprobe-overview',
+  },
+  {
+    name: 'SecurityTlsCertificateExpiring',
+    component: 'security',
+    incident: 'security-incident',
+    expr:
+      'min by (endpoint) (chainprobe_security_tls_cert_expiry_timestamp_seconds) - time() ' +
+      '< 14 * 86400',
+    forSeconds: 600,
+    severity: 'warning',
+    priority: 'P2',
+    summary: 'TLS certificate of {{ $labels.endpoint }} expires in {{ $value | humanizeDuration }}',
+    description:
+      'The certificate {{ $labels.endpoint }} presents expires in {{ $value | humanizeDuration }} ' +
+      '(under 14 days). Once expired, every client that verifies TLS fails to connect.',
+    dashboard: 'chainprobe-overview',
+  },
+  {
+    name: 'SecurityValidatorSetDrift',
+    component: 'security',
+    incident: 'security-incident',
+    expr:
+      'max(chainprobe_security_validator_unexpected) > 0 or ' +
+      'max(chainprobe_security_validator_missing) > 0 or ' +
+      'max(increase(chainprobe_security_validator_set_changes_total[30m])) > 0',
+    forSeconds: 0,
+    severity: 'critical',
+    priority: 'P0',
+    summary: 'The QBFT validator set differs from the allow-list or changed',
+    description:
+      'The validator set at the head holds an address off the allow-list, lacks an allow-listed ' +
+      'one, or changed in the last 30 minutes. An unplanned change means validators voted one ' +
+      'in or out: with a quarter of the set, an attacker can stall the chain, with two thirds ' +
+      'rewrite it.',
+    dashboard: 'chainprobe-overview',
+  },
+  {
+    name: 'SecurityValidatorVoteUnexpected',
+    component: 'security',
+    incident: 'security-incident',
+    expr: 'max(chainprobe_security_validator_votes_unexpected) > 0',
+    forSeconds: 60,
+    severity: 'critical',
+    priority: 'P1',
+    summary: '{{ $value }} validator vote(s) against the allow-list are pending',
+    description:
+      '{{ $value }} pending or in-header QBFT vote(s) would add an address off the allow-list ' +
+      'or drop an allow-listed validator. Once more than half of the validators vote the same ' +
+      'way, the set changes.',
+    dashboard: 'chainprobe-overview',
+  },
+  {
+    name: 'SecurityWatchedAccountUnexpectedTransfer',
+    component: 'security',
+    incident: 'security-incident',
+    expr: ACCOUNT_EVENTS('unexpected_destination'),
+    forSeconds: 0,
+    severity: 'critical',
+    priority: 'P0',
+    summary: 'Watched account {{ $labels.account }} sent a transaction off its allow-list',
+    description:
+      'In the last 30 minutes {{ $labels.account }} sent a transaction to an address not on its ' +
+      'allowedDestinations (or created a contract). Its key may be compromised; the status ' +
+      'page names the destination and the transaction.',
+    dashboard: 'chainprobe-overview',
+  },
+  {
+    name: 'SecurityWatchedAccountNonceUnexplained',
+    component: 'security',
+    incident: 'security-incident',
+    expr: ACCOUNT_EVENTS('unexplained_nonce'),
+    forSeconds: 0,
+    severity: 'critical',
+    priority: 'P1',
+    summary: 'Nonce of watched account {{ $labels.account }} advanced with no transaction seen',
+    description:
+      'The nonce of {{ $labels.account }} rose by more than the transactions chainprobe found ' +
+      'from it in the blocks it scanned in the last 30 minutes. Someone else may be sending ' +
+      'with its key.',
+    dashboard: 'chainprobe-overview',
+  },
+  {
+    name: 'SecurityWatchedAccountOverspend',
+    component: 'security',
+    incident: 'security-incident',
+    expr: `max by (account) (${SPENT}) > max by (account) (${LIMIT})`,
+    forSeconds: 60,
+    severity: 'critical',
+    priority: 'P1',
+    summary: 'Watched account {{ $labels.account }} spent {{ $value }} ether in an hour',
+    description:
+      'The balance of {{ $labels.account }} fell by {{ $value }} ether over the last hour, more ' +
+      'than its maxSpendPerHourEther. Funds are draining faster than its normal work needs.',
+    dashboard: 'chainprobe-overview',
+  },
+  {
+    name: 'SecurityContractControlDrift',
+    component: 'security',
+    incident: 'security-incident',
+    expr: 'max by (check) (chainprobe_security_contract_drift) == 1',
+    forSeconds: 0,
+    severity: 'critical',
+    priority: 'P0',
+    summary: 'Contract control value {{ $labels.check }} changed',
+    description:
+      'The value behind check {{ $labels.check }} (an owner, a proxy implementation or an ' +
+      'aggregator) differs from the expected or first-seen one. Whoever holds it now controls ' +
+      'the contract and what it reports.',
+    dashboard: 'chainprobe-overview',
+  },
+];
+
 const NOT_SUCCEEDED =
   'unless on (namespace, pod) (max by (namespace, pod) (chainprobe_kube_pod_phase{phase="Succeeded"}) == 1)';
 
@@ -883,6 +1041,7 @@ export function buildAlerts(opts: Pick<CatalogueOptions, 'job'>): AlertDefinitio
     ...GATEWAY_ALERTS,
     ...CANARY_ALERTS.filter((a) => a.component === 'rpc'),
     ...ORACLE_ALERTS,
+    ...SECURITY_ALERTS,
     ...KUBERNETES_ALERTS.filter((a) => a.incident !== 'validator-failure'),
     ...CHAINPROBE_ALERTS,
     targetDownAlert(opts.job),
