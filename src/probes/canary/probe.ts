@@ -132,7 +132,7 @@ export class CanaryRunner {
     const configured = this.probe.priorityFeeGwei;
     const tipWei =
       configured !== undefined
-        ? parseUnits(String(configured), 'gwei')
+        ? parseUnits(configured.toFixed(9), 'gwei') // String() would give 1e-7 forms
         : parseQuantity(await rpc.call('eth_maxPriorityFeePerGas', [], { signal }), 'tip');
     return chooseFees({ baseFeePerGas, tipWei, gasPriceWei: 0n });
   }
