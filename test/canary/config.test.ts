@@ -129,6 +129,16 @@ describe('canary configuration', () => {
       lines: ['keyEnv: CHAINPROBE_UNSET_VAR'],
       want: 'CHAINPROBE_UNSET_VAR is not set',
     },
+    {
+      desc: 'unknown-endpoint',
+      lines: [`keyEnv: ${ENV}`, 'endpoint: nope'],
+      want: 'endpoint (nope) names no configured endpoint',
+    },
+    {
+      desc: 'endpoints-list',
+      lines: [`keyEnv: ${ENV}`, 'endpoints: [gw]'],
+      want: 'endpoints is not used by this kind',
+    },
     { desc: 'bad-variable-name', lines: ['keyEnv: "1-bad"'], want: 'keyEnv must be the name' },
   ])('rejects $desc without echoing the key', ({ lines, want }) => {
     const issues = issuesOf(yaml(lines));
