@@ -1054,6 +1054,33 @@ function gatewayCases(): AlertCase[] {
     },
     {
       alert: 'GatewayFailingBackendsHealthy',
+      kind: 'edge',
+      desc: 'validators-answering-are-not-its-backends',
+      series: {
+        [task('gateway', 'dc-a')]: flat(0),
+        [task('rpc-0', 'dc-a')]: flat(0),
+        [task('validator-0', 'dc-a')]: flat(1),
+        ...roles,
+        [info('validator-0', 'validator')]: flat(1),
+      },
+      evalAt: '5m',
+      expect: [],
+    },
+    {
+      alert: 'GatewayFailingBackendsHealthy',
+      kind: 'edge',
+      desc: 'ready-pods-do-not-outvote-failing-rpc-probes',
+      series: {
+        [task('gateway', 'dc-a')]: flat(0),
+        [task('rpc-0', 'dc-a')]: flat(0),
+        ...roles,
+        [pod('besu-rpc-0')]: flat(1),
+      },
+      evalAt: '5m',
+      expect: [],
+    },
+    {
+      alert: 'GatewayFailingBackendsHealthy',
       kind: 'healthy',
       desc: 'everything-up',
       series: { [task('gateway', 'dc-a')]: flat(1), [task('rpc-0', 'dc-a')]: flat(1), ...roles },

@@ -412,8 +412,14 @@ const VALIDATOR_ALERTS: readonly AlertDefinition[] = [
   },
 ];
 
-const ROLE = (matcher: string) =>
-  `max by (endpoint) (chainprobe_endpoint_info{role${matcher}"gateway"})`;
+const ROLE = (role: string) => `max by (endpoint) (chainprobe_endpoint_info{role="${role}"})`;
+
+// The gateway's backends are the `rpc` endpoints (validators answer too, but sit behind no
+// gateway). Healthy: one of them answers chainprobe directly; only where no chainprobe probes
+// any rpc endpoint, every rpc pod Ready in Kubernetes.
+const BACKENDS_HEALTHY =
+  `count(max by (endpoint) (${RPC_SUCCESS}) == 1 and on (endpoint) ${ROLE('rpc')}) > 0 or ` +
+  `(min(chainprobe_kube_pod_ready{component="rpc"}) == 1 unless on () count(${ROLE('rpc')}) > 0)`;
 
 /** The gateway in front of the RPC nodes, told apart by chainprobe_endpoint_info. */
 const GATEWAY_ALERTS: readonly AlertDefinition[] = [
@@ -423,12 +429,9 @@ const GATEWAY_ALERTS: readonly AlertDefinition[] = [
     incident: 'rpc-endpoint-issues',
     // The gateway fails from every location while some RPC node answers directly: the fault is
     // in the gateway (routing, TLS, WAF, rate limits), not in Besu.
-    // "Healthy" is either an RPC node answering chainprobe directly, or, for a chainprobe that
-    // only sees the gateway, every rpc pod Ready in Kubernetes.
     expr:
-      `max by (endpoint) (${RPC_SUCCESS}) == 0 and on (endpoint) ${ROLE('=')} ` +
-      `and on () (count(max by (endpoint) (${RPC_SUCCESS}) == 1 and on (endpoint) ` +
-      `${ROLE('!=')}) > 0 or min(chainprobe_kube_pod_ready{component="rpc"}) == 1)`,
+      `max by (endpoint) (${RPC_SUCCESS}) == 0 and on (endpoint) ${ROLE('gateway')} ` +
+      `and on () (${BACKENDS_HEALTHY})`,
     forSeconds: 120,
     severity: 'critical',
     priority: 'P1',

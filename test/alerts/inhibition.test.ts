@@ -101,6 +101,18 @@ describe('alertmanager.example.yml inhibition in a real Alertmanager', () => {
       want: 'active',
     },
     {
+      desc: 'wrong-chain-silences-endpoint-down',
+      source: labelsOf('RpcEndpointWrongChain', { endpoint: 'rpc-6' }),
+      target: labelsOf('RpcEndpointDown', { endpoint: 'rpc-6' }),
+      want: 'suppressed',
+    },
+    {
+      desc: 'gateway-diagnosis-silences-gateway-down',
+      source: labelsOf('GatewayFailingBackendsHealthy'),
+      target: labelsOf('RpcEndpointDown', { endpoint: 'gateway' }),
+      want: 'suppressed',
+    },
+    {
       desc: 'validator-down-silences-its-missed-slots',
       source: labelsOf('ValidatorDown', { validator: '0xaa' }),
       target: labelsOf('ValidatorMissingSlots', { validator: '0xaa' }),
