@@ -122,6 +122,8 @@ const CHAIN_ALERTS: readonly AlertDefinition[] = [
     incident: 'network-outage',
     // Head unchanged on every endpoint from every location: min over all series. The gauge
     // keeps growing while an endpoint fails, so a dead network halts this too.
+    // Limitation: the gauge restarts at 0 when chainprobe restarts, so a restart during a halt
+    // resolves the alert until the threshold passes again.
     expr: `min(chainprobe_block_head_unchanged_seconds) > ${PERIOD_THRESHOLDS.haltSeconds}`,
     forSeconds: 30,
     severity: 'critical',
