@@ -39,10 +39,18 @@ export function buildDaemon(config: Config): Daemon {
 
 /** Every schedule lag the engine observes from now on (seconds), exactly, beside the histogram. */
 export function captureLag(daemon: Daemon): { samples: number[] } {
-  const h = daemon.core.engine.scheduleLag as Histogram<'probe' | 'kind'>;
+  return captureObservations(daemon.core.engine.scheduleLag as Histogram<string>);
+}
+
+/** Every probe run duration the engine observes from now on (seconds). */
+export function captureDurations(daemon: Daemon): { samples: number[] } {
+  return captureObservations(daemon.core.engine.duration as Histogram<string>);
+}
+
+function captureObservations(h: Histogram<string>): { samples: number[] } {
   const observe = h.observe.bind(h);
   const out = { samples: [] as number[] };
-  h.observe = ((labels: { probe: string; kind: string }, value: number) => {
+  h.observe = ((labels: Record<string, string>, value: number) => {
     out.samples.push(value);
     observe(labels, value);
   }) as typeof h.observe;
