@@ -31,6 +31,9 @@ Options:
   --log-format <fmt>     json or pretty [default: json, pretty on a terminal]
   --version              print the version and exit
   --help                 print this help and exit
+
+SIGHUP or POST /-/reload re-reads --config and --web-config; a bad file keeps the running one.
+The status page is at / on the --listen address, its JSON at /api/status.
 `;
 
 /** Parses argv; throws an Error with a one-line message on bad usage. */

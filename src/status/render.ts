@@ -110,6 +110,7 @@ function renderProblems(problems: readonly Problem[]): string {
 /** A table cell: HTML, optionally with a class (`opt`: hidden on phones). */
 type Cell = string | { html: string; cls: string };
 
+// Tables other than the probes name their cells on phones (`labelled`): bare numbers say little.
 function table(id: string, title: string, head: string[], rows: Cell[][], classes: string[]) {
   const th = head.map((h) => `<th>${e(h)}</th>`).join('');
   const td = (c: Cell, j: number) => {
@@ -120,7 +121,7 @@ function table(id: string, title: string, head: string[], rows: Cell[][], classe
     (cells, i) => `<tr class="${classes[i] ?? ''}">${cells.map(td).join('')}</tr>`,
   );
   return (
-    `<section id="${id}"><h2>${e(title)}</h2><table><thead><tr>${th}</tr></thead><tbody>\n` +
+    `<section id="${id}"><h2>${e(title)}</h2><table${id === 'probes' ? '' : ' class="labelled"'}><thead><tr>${th}</tr></thead><tbody>\n` +
     `${body.join('\n')}\n</tbody></table></section>`
   );
 }
@@ -235,5 +236,7 @@ code{font-size:.85em;word-break:break-all}td .detail{word-break:break-word}
 @media (max-width:640px){body{padding:8px}thead{display:none}table,tbody{display:block}
 tr{display:block;border-bottom:1px solid var(--line);padding:4px 0}
 td{display:inline;border:0;padding:0 6px 0 0}td:empty,td.opt{display:none}
-td.detail-cell{display:block;font-size:.9em}td.age::before{content:'for ';color:var(--muted)}tr.bad td{background:none}tr.bad{background:rgba(207,34,46,.08)}}
+td.detail-cell{display:block;font-size:.9em}
+table.labelled td:not(:first-child)::before{content:attr(data-label) ": ";color:var(--muted)}
+table.labelled td{display:inline-block;white-space:nowrap;margin-right:6px}table.labelled td:first-child{display:block}td.age::before{content:'for ';color:var(--muted)}tr.bad td{background:none}tr.bad{background:rgba(207,34,46,.08)}}
 `.trim();

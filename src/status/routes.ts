@@ -53,11 +53,9 @@ export function statusRoutes(
   scrub: Scrub = (t) => t,
 ): (app: Express) => void {
   return (app) => {
-    app.get('/', async (_req, res) => {
-      const page = renderStatusPage(
-        await collectStatus(daemon, version, scrub),
-        refreshSecondsOf(daemon),
-      );
+    app.get('/', async (req, res) => {
+      const refresh = refreshOverride(req.query.refresh) ?? refreshSecondsOf(daemon);
+      const page = renderStatusPage(await collectStatus(daemon, version, scrub), refresh);
       res
         .set('Content-Security-Policy', PAGE_CSP)
         .set('X-Content-Type-Options', 'nosniff')

@@ -165,6 +165,9 @@ describe.skipIf(!hasChromium())('the status page in headless Chromium', () => {
     expect(await page.textContent('.verdict')).toMatch(/^\d+ problems?$/);
     await page.screenshot({ path: join(SHOTS, 'status-fault-phone.png') });
     await page.screenshot({ path: join(SHOTS, 'status-fault-phone-full.png'), fullPage: true });
+    await page
+      .locator('#validators')
+      .screenshot({ path: join(SHOTS, 'status-validators-phone.png') });
 
     const hrefs = [...new Set(await hrefsOn(page))];
     expect(hrefs.some((h) => h.includes('/docs/runbook.md#validator-failure'))).toBe(true);
@@ -187,12 +190,15 @@ describe.skipIf(!hasChromium())('the status page in headless Chromium', () => {
     await page.close();
   });
 
-  it('escapes what it renders', async () => {
+  it('serves a self-contained page that refreshes itself unless told not to', async () => {
     const s = (await (await fetch(`${base}/api/status`)).json()) as StatusSnapshot;
     expect(s.tasks.length).toBeGreaterThan(0);
-    const html = await (await fetch(`${base}/`)).text();
-    expect(html).not.toMatch(/<script/i);
     const res = await fetch(`${base}/`);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await res.text();
+    expect(html).not.toMatch(/<script|<link|src=/i);
+    // The shortest probe interval is 1 s; the page refreshes no faster than every 2 s.
+    expect(html).toContain('<meta http-equiv="refresh" content="2">');
+    expect(await (await fetch(`${base}/?refresh=0`)).text()).not.toContain('http-equiv');
   });
 });
