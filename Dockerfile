@@ -19,6 +19,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY probes ./probes
 COPY docs ./docs
+# `chainprobe` on PATH, as the runbook's `kubectl exec ... -- chainprobe --once` expects.
+RUN chmod +x dist/src/main.js && ln -s /app/dist/src/main.js /usr/local/bin/chainprobe
 # The image's built-in unprivileged user; nothing is written at run time.
 USER node
 EXPOSE 9488

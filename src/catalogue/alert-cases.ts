@@ -475,7 +475,7 @@ function chainprobeUpCases(): AlertCase[] {
     target: 'rpc-1',
   });
   const task = { ...SELF, probe: 'blocks', kind: 'block', target: 'rpc-1' };
-  const runs = sel('chainprobe_probe_runs_total', { ...task, result: 'success' });
+  const interval = sel('chainprobe_probe_interval_seconds', task);
   return [
     {
       alert: 'ChainprobeAbsent',
@@ -529,7 +529,7 @@ function chainprobeUpCases(): AlertCase[] {
       alert: 'ChainprobeProbesStalled',
       kind: 'fires',
       desc: 'one-second-task-stuck-since-5m',
-      series: { [lastRun]: '0+60x5 300x40', [runs]: '0+60x5 300x40' },
+      series: { [lastRun]: '0+60x5 300x40', [interval]: flat(1) },
       evalAt: '20m',
       expect: [{ labels: { location: 'dc-a', probe: 'blocks', target: 'rpc-1' }, value: 900 }],
     },
@@ -537,7 +537,7 @@ function chainprobeUpCases(): AlertCase[] {
       alert: 'ChainprobeProbesStalled',
       kind: 'healthy',
       desc: 'runs-every-minute',
-      series: { [lastRun]: grow(60), [runs]: grow(1) },
+      series: { [lastRun]: grow(60), [interval]: flat(60) },
       evalAt: '20m',
       expect: [],
     },
@@ -545,7 +545,7 @@ function chainprobeUpCases(): AlertCase[] {
       alert: 'ChainprobeProbesStalled',
       kind: 'healthy',
       desc: 'hourly-task-between-runs',
-      series: { [lastRun]: flat(0), [runs]: flat(1) },
+      series: { [lastRun]: flat(0), [interval]: flat(3600) },
       evalAt: '50m',
       expect: [],
     },
@@ -553,7 +553,7 @@ function chainprobeUpCases(): AlertCase[] {
       alert: 'ChainprobeProbesStalled',
       kind: 'edge',
       desc: 'exactly-ten-minutes-old',
-      series: { [lastRun]: '0+60x10 600x40', [runs]: '0+60x10 600x40' },
+      series: { [lastRun]: '0+60x10 600x40', [interval]: flat(1) },
       evalAt: '20m',
       expect: [],
     },

@@ -917,15 +917,12 @@ const CHAINPROBE_ALERTS: readonly AlertDefinition[] = [
     name: 'ChainprobeProbesStalled',
     component: 'chainprobe',
     incident: 'chainprobe-not-probing',
-    // No run for three of the task's usual intervals (its mean over 6h), at least 10 minutes
-    // and at most 6 hours (a task silent for the whole window has no mean any more).
-    // Limitation: chainprobe exports no configured interval; the mean stands in for it, and
-    // it is overestimated for tasks younger than 6h, so their stalls are found later.
+    // No run for three of the task's configured intervals, and at least 10 minutes (so a
+    // restart or a slow first run never pages).
     expr:
       'time() - max by (location, probe, target) ' +
       '(chainprobe_probe_last_run_timestamp_seconds) > on (location, probe, target) ' +
-      'clamp_min(clamp_max(3 * 21600 / sum by (location, probe, target) ' +
-      '(increase(chainprobe_probe_runs_total[6h])), 21600), 600)',
+      'clamp_min(3 * max by (location, probe, target) (chainprobe_probe_interval_seconds), 600)',
     forSeconds: 120,
     severity: 'warning',
     priority: 'P2',

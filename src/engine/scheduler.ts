@@ -91,6 +91,7 @@ export class Scheduler {
         lastClass: null,
       };
       this.entries.set(key, entry);
+      this.opts.metrics.interval.set(entry.labels, task.intervalMs / 1000);
       if (this.started) this.scheduleFirst(entry);
     }
   }

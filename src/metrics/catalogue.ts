@@ -57,6 +57,12 @@ export function defineEngineMetrics(registry: Registry) {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: r,
     }),
+    interval: new Gauge({
+      name: 'chainprobe_probe_interval_seconds',
+      help: 'Configured interval between runs of the probe task (for staleness alerts).',
+      labelNames: ENGINE_LABELS,
+      registers: r,
+    }),
     skipped: new Counter({
       name: 'chainprobe_probe_skipped_total',
       help: 'Runs skipped because the previous run of the same task had not finished.',
