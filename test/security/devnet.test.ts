@@ -104,11 +104,11 @@ describe('security probe on a healthy devnet', () => {
       {},
     );
     await h.run('rpc-0');
-    await h.close();
     for (const method of ['qbft_proposeValidatorVote', 'qbft_discardValidatorVote'])
       expect(await h.value(EXPOSED, { endpoint: 'rpc-0', method })).toBe(1);
     expect(await h.value(EXPOSED, { endpoint: 'rpc-0', method: 'admin_nodeInfo' })).toBe(0);
     expect(await rpcResultOf(urlOf('rpc-0'), 'qbft_getPendingVotes')).toEqual({});
+    await h.close();
   });
 });
 
@@ -146,10 +146,10 @@ describe('security probe against devnet faults', () => {
     const allow = devnet.validators.slice(0, -1);
     const h = securityHarness(endpoints(), { expectedValidators: allow });
     const r = await h.run('validator-set');
-    await h.close();
     expect(r.detail).toContain(devnet.validators.at(-1));
     expect(await h.value('chainprobe_security_validator_unexpected')).toBe(1);
     expect(await h.value('chainprobe_security_validator_missing')).toBe(0);
+    await h.close();
   });
 
   it('publisher-tx-to-stranger: off-list transfer and overspend are seen', async () => {
@@ -221,8 +221,8 @@ describe('security probe against devnet faults', () => {
       acknowledgedMethods: ACKNOWLEDGED,
     });
     await h.run('edge');
-    await h.close();
     const fp = { endpoint: 'edge', what: 'tls_fingerprint' };
     expect(await h.value('chainprobe_security_identity_changed', fp)).toBe(1);
+    await h.close();
   });
 });

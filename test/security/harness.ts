@@ -11,6 +11,8 @@ import { freshCore, valueOf } from '../helpers/registry.js';
 export interface SecurityHarness {
   registry: Registry;
   tasks: ProbeTask[];
+  /** Methods called through the instrumented clients (ctx.rpc), as the daemon would count them. */
+  observed: string[];
   /** Runs every task once, in order; results by target. */
   runAll(): Promise<Map<string, ProbeResult>>;
   /** Runs the task of one target. */
@@ -27,7 +29,13 @@ export function securityHarness(
   const { registry, core } = freshCore();
   const metrics = defineSecurityMetrics(registry);
   const configs: EndpointConfig[] = endpoints.map((e) => EndpointSchema.parse(e));
-  const clients = new Map(configs.map((e) => [e.name, new RpcClient({ url: e.url })]));
+  const observed: string[] = [];
+  const clients = new Map(
+    configs.map((e) => [
+      e.name,
+      new RpcClient({ url: e.url, onCall: ({ method }) => observed.push(method) }),
+    ]),
+  );
   const ctx: ProbeContext = {
     global: GlobalSchema.parse({ blockPeriodSeconds: 1 }),
     endpoints: new Map(configs.map((e) => [e.name, e])),
@@ -47,7 +55,8 @@ export function securityHarness(
   };
   const errors = securityKind.check?.(probe, { global: ctx.global, endpoints: configs }) ?? [];
   if (errors.length > 0) throw new Error(errors.join('; '));
-  const { tasks } = securityKind.create(ctx, probe, metrics);
+  const instance = securityKind.create(ctx, probe, metrics);
+  const { tasks } = instance;
   const run = (target: string): Promise<ProbeResult> => {
     const task = tasks.find((t) => t.target === target);
     if (!task) throw new Error(`no task ${target}`);
@@ -56,6 +65,7 @@ export function securityHarness(
   return {
     registry,
     tasks,
+    observed,
     run,
     runAll: async () => {
       const out = new Map<string, ProbeResult>();
@@ -64,6 +74,7 @@ export function securityHarness(
     },
     value: (name, labels = {}) => valueOf(registry, name, labels),
     close: async () => {
+      await instance.dispose?.();
       await Promise.all([...clients.values()].map((c) => c.close()));
     },
   };

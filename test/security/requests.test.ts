@@ -105,19 +105,26 @@ describe('requests the security probe sends', () => {
       ],
     });
     for (let i = 0; i < 3; i++) await h.runAll();
-    await h.close();
 
     const methods = new Set(server.requests.map((r) => JSON.parse(r.body).method as string));
     // Every check ran: each privileged method and each read was sent at least once.
     for (const m of [...PRIVILEGED_METHODS.map((p) => p.method), ...READ_METHODS])
       expect(methods).toContain(m);
     expect(server.requests.flatMap((r) => problemsOf(r.body))).toEqual([]);
+    // Privileged requests go through a client of their own: refusals are no transport errors.
+    const privileged = new Set<string>(PRIVILEGED_METHODS.map((p) => p.method));
+    expect(h.observed.filter((m) => privileged.has(m))).toEqual([]);
+    expect(h.observed).toContain('eth_chainId');
     expect(
       await h.value('chainprobe_security_method_exposed', {
         endpoint: 'edge',
         method: 'admin_peers',
       }),
     ).toBe(1);
+    await h.close();
+    // Leaving the configuration deletes the probe's series.
+    const gone = { endpoint: 'edge', method: 'admin_peers' };
+    expect(await h.value('chainprobe_security_method_exposed', gone)).toBeUndefined();
   });
 
   it.each([

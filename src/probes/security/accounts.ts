@@ -50,30 +50,18 @@ export class AccountWatcher {
     const from = Math.max((this.cursor ?? head) + 1, head - this.maxScanBlocks + 1);
     const gap = this.cursor === undefined || from > this.cursor + 1;
     const txs = this.cursor === undefined ? [] : await scanBlocks(rpc, from, head, signal);
-    for (const account of this.accounts) {
-      findings.push(...(await this.judgeAccount(rpc, account, txs, head, gap, signal)));
-    }
+    // Read every account before recording anything: a run that fails half-way leaves the state
+    // as it was, so the next run scans the same blocks without counting a transaction twice.
+    const readings: AccountReading[] = [];
+    for (const account of this.accounts)
+      readings.push(await readAccount(rpc, account, head, signal));
+    for (const reading of readings) findings.push(...this.judgeAccount(reading, txs, gap));
     this.cursor = head;
     return { findings };
   }
 
-  private async judgeAccount(
-    rpc: RpcClient,
-    account: WatchedAccount,
-    txs: readonly TxView[],
-    head: number,
-    gap: boolean,
-    signal: AbortSignal,
-  ): Promise<string[]> {
-    const at = hex(head);
-    const nonce = parseSafeQuantity(
-      await rpc.call('eth_getTransactionCount', [account.address, at], { signal }),
-      'nonce',
-    );
-    const balance = parseQuantity(
-      await rpc.call('eth_getBalance', [account.address, at], { signal }),
-      'balance',
-    );
+  private judgeAccount(reading: AccountReading, txs: readonly TxView[], gap: boolean): string[] {
+    const { account, nonce, balance } = reading;
     const before = this.state.get(account.name);
     const { sent, unexpected } = judgeTransfers(txs, account);
     const unexplained = before && !gap ? judgeNonce(before.nonce, nonce, sent.length) : 0;
@@ -115,6 +103,30 @@ export class AccountWatcher {
     }
     return findings;
   }
+}
+
+interface AccountReading {
+  account: WatchedAccount;
+  nonce: number;
+  balance: bigint;
+}
+
+async function readAccount(
+  rpc: RpcClient,
+  account: WatchedAccount,
+  head: number,
+  signal: AbortSignal,
+): Promise<AccountReading> {
+  const at = hex(head);
+  const nonce = parseSafeQuantity(
+    await rpc.call('eth_getTransactionCount', [account.address, at], { signal }),
+    'nonce',
+  );
+  const balance = parseQuantity(
+    await rpc.call('eth_getBalance', [account.address, at], { signal }),
+    'balance',
+  );
+  return { account, nonce, balance };
 }
 
 async function scanBlocks(

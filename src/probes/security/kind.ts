@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProbeKind, ProbeTask } from '../../engine/probe-kind.js';
+import type { ProbeKind } from '../../engine/probe-kind.js';
 import { Address, LabelName } from '../../config/schema.js';
 import { endpointsFor } from '../targets.js';
 import { ACCOUNT_EVENTS, defineSecurityMetrics, type SecurityMetrics } from './metrics.js';
@@ -129,7 +129,7 @@ export const securityKind: ProbeKind<SecurityOptions, SecurityMetrics> = {
   },
   create(ctx, probe, metrics) {
     const targets = endpointsFor(ctx, probe);
-    const tasks: ProbeTask[] = createSecurityTasks(ctx, probe, metrics, targets);
+    const { tasks, close } = createSecurityTasks(ctx, probe, metrics, targets);
     // Counters start at 0 so that increase() sees the first event.
     for (const a of probe.watchedAccounts) {
       for (const cls of ACCOUNT_EVENTS)
@@ -137,7 +137,13 @@ export const securityKind: ProbeKind<SecurityOptions, SecurityMetrics> = {
       if (a.maxSpendPerHourEther !== undefined)
         metrics.accountSpendLimit.set({ account: a.name }, a.maxSpendPerHourEther);
     }
-    return { tasks, dispose: () => disposeSecurity(probe, metrics, targets) };
+    return {
+      tasks,
+      dispose: async () => {
+        disposeSecurity(probe, metrics, targets);
+        await close();
+      },
+    };
   },
 };
 

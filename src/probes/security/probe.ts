@@ -1,5 +1,6 @@
 import type { EndpointConfig, ProbeCommon } from '../../config/schema.js';
 import type { ProbeContext, ProbeResult, ProbeTask } from '../../engine/probe-kind.js';
+import { RpcClient } from '../../rpc/client.js';
 import { failure } from '../result.js';
 import { AccountWatcher } from './accounts.js';
 import { ContractWatcher } from './contracts.js';
@@ -7,8 +8,7 @@ import { checkExposure, removeExposure } from './exposure.js';
 import { IdentityTracker } from './identity.js';
 import type { SecurityOptions } from './kind.js';
 import { IDENTITY_FACETS, ACCOUNT_EVENTS, type SecurityMetrics } from './metrics.js';
-import type { CheckOutcome } from './outcome.js';
-import { toResult } from './outcome.js';
+import { toResult, type CheckOutcome } from './outcome.js';
 import { ValidatorSetTracker } from './validator-set.js';
 
 type Probe = ProbeCommon & SecurityOptions;
@@ -35,6 +35,12 @@ export function defaultChainEndpoint(endpoints: readonly EndpointConfig[]): stri
   return undefined;
 }
 
+/** The tasks of one security probe and what must be closed when it leaves the config. */
+export interface SecurityTasks {
+  tasks: ProbeTask[];
+  close(): Promise<void>;
+}
+
 /**
  * The tasks of one security probe: one per endpoint (identity, plus exposure when public) and
  * one per chain-wide check that has something to watch. Must not do I/O.
@@ -44,7 +50,7 @@ export function createSecurityTasks(
   probe: Probe,
   metrics: SecurityMetrics,
   targets: readonly EndpointConfig[],
-): ProbeTask[] {
+): SecurityTasks {
   const identity = new IdentityTracker(
     {
       chainId: ctx.global.chainId,
@@ -53,15 +59,47 @@ export function createSecurityTasks(
     },
     metrics,
   );
+  const privileged = new Map(
+    targets.filter(isPublic).map((ep) => [ep.name, privilegedClient(ctx, ep)] as const),
+  );
   const tasks: ProbeTask[] = targets.map((ep) => ({
     target: ep.name,
-    run: (signal) => runEndpoint(ctx, probe, ep, identity, metrics, signal),
+    run: (signal) =>
+      runEndpoint(ctx, probe, ep, identity, privileged.get(ep.name), metrics, signal),
   }));
+  tasks.push(...chainTasks(ctx, probe, metrics, targets));
+  const close = async (): Promise<void> => {
+    await Promise.all([...privileged.values()].map((c) => c.close()));
+  };
+  return { tasks, close };
+}
 
+/**
+ * A client of its own for the privileged-method requests, without the transport metrics: they
+ * are refused by design, and counting the refusals would raise the endpoint's error ratio
+ * (RpcEndpointErrors) on every healthy gateway.
+ */
+function privilegedClient(ctx: ProbeContext, ep: EndpointConfig): RpcClient {
+  return new RpcClient({
+    url: ep.url,
+    ...(ep.headers ? { headers: ep.headers } : {}),
+    maxConnections: 1,
+    maxResponseBytes: ctx.global.maxResponseBytes,
+  });
+}
+
+function chainTasks(
+  ctx: ProbeContext,
+  probe: Probe,
+  metrics: SecurityMetrics,
+  targets: readonly EndpointConfig[],
+): ProbeTask[] {
   const chain = probe.chainEndpoint ?? defaultChainEndpoint(targets);
-  if (chain === undefined) return tasks;
+  if (chain === undefined) return [];
   const validators = new ValidatorSetTracker(probe.expectedValidators, metrics);
-  tasks.push(chainTask(ctx, chain, SECURITY_TARGETS.validators, (r, s) => validators.check(r, s)));
+  const tasks = [
+    chainTask(ctx, chain, SECURITY_TARGETS.validators, (r, s) => validators.check(r, s)),
+  ];
   if (probe.watchedAccounts.length > 0) {
     const accounts = new AccountWatcher(probe.watchedAccounts, probe.maxScanBlocks, metrics, () =>
       ctx.now(),
@@ -80,13 +118,15 @@ async function runEndpoint(
   probe: Probe,
   ep: EndpointConfig,
   identity: IdentityTracker,
+  privileged: RpcClient | undefined,
   metrics: SecurityMetrics,
   signal: AbortSignal,
 ): Promise<ProbeResult> {
-  const rpc = ctx.rpc(ep.name);
-  const outcome = await identity.check(ep, rpc, signal);
-  if (isPublic(ep))
-    merge(outcome, await checkExposure(rpc, ep.name, metrics, probe.acknowledgedMethods, signal));
+  const outcome = await identity.check(ep, ctx.rpc(ep.name), signal);
+  if (privileged) {
+    const acknowledged = probe.acknowledgedMethods;
+    merge(outcome, await checkExposure(privileged, ep.name, metrics, acknowledged, signal));
+  }
   return toResult(outcome);
 }
 
@@ -102,7 +142,7 @@ function chainTask(
   ctx: ProbeContext,
   endpoint: string,
   target: string,
-  check: (rpc: ReturnType<ProbeContext['rpc']>, signal: AbortSignal) => Promise<CheckOutcome>,
+  check: (rpc: RpcClient, signal: AbortSignal) => Promise<CheckOutcome>,
 ): ProbeTask {
   return {
     target,
