@@ -19,9 +19,6 @@ export function parseBasicAuth(header: string | undefined): BasicCredentials | u
   return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-// Compared against when the user is unknown, so an unknown user costs a bcrypt run as a known
-// one does and response times do not reveal which user names exist.
-const DUMMY_HASH = '$2b$10$vaqzOR9kqf1rAsVu9itwo.OtvPCWbvx2KmPXXqxrxnuNdzjeIz/Se';
 const CACHE_LIMIT = 256;
 
 /**
@@ -31,6 +28,7 @@ const CACHE_LIMIT = 256;
  */
 export class BasicAuthVerifier {
   private readonly cache = new Map<string, boolean>();
+  private dummy: Promise<string> | undefined;
 
   constructor(private users: ReadonlyMap<string, string>) {}
 
@@ -43,12 +41,13 @@ export class BasicAuthVerifier {
   setUsers(users: ReadonlyMap<string, string>): void {
     this.users = users;
     this.cache.clear();
+    this.dummy = undefined;
   }
 
   /** True when `creds` match a configured user. */
   async verify(creds: BasicCredentials | undefined): Promise<boolean> {
     const known = creds ? this.users.get(creds.user) : undefined;
-    const hash = known ?? DUMMY_HASH;
+    const hash = known ?? (await this.dummyHash());
     const password = creds?.password ?? '';
     const key = createHash('sha256')
       .update(`${creds?.user ?? ''}\u0000${password}\u0000${hash}`)
@@ -59,6 +58,16 @@ export class BasicAuthVerifier {
     // bcrypt.compare compares the digests in constant time; the dummy hash keeps unknown users
     // as slow as known ones.
     return known !== undefined && ok;
+  }
+
+  // Compared against when the user is unknown, at the cost of the configured hashes, so an
+  // unknown user costs a bcrypt run as a known one does: response times do not reveal which
+  // user names exist. Made once, on the first unknown user.
+  private dummyHash(): Promise<string> {
+    const first = this.users.values().next().value;
+    const cost = first ? Number(first.slice(4, 6)) : 10;
+    this.dummy ??= bcrypt.hash('chainprobe-no-such-user', cost);
+    return this.dummy;
   }
 
   private remember(key: string, ok: boolean): void {
@@ -75,6 +84,7 @@ export class BasicAuthVerifier {
  * configured), answers 401 with a WWW-Authenticate challenge otherwise. Passwords are never
  * logged; only the remote address of a failure is, at debug.
  */
+// Limitation: failed attempts are not rate limited; put a proxy in front of an exposed port.
 export function requireBasicAuth(verifier: BasicAuthVerifier, logger?: Logger): RequestHandler {
   return (req, res, next) => {
     if (!verifier.enabled) return next();

@@ -101,6 +101,8 @@ export function tlsOptions(tls: WebTlsConfig) {
   };
 }
 
+// Limitation: certificates are read at start and on reload, not on every handshake as in
+// exporter-toolkit; a rotated certificate needs SIGHUP or POST /-/reload.
 function createTlsServer(app: Express, tls: WebTlsConfig): HttpsServer {
   const server = createHttpsServer(tlsOptions(tls), app);
   server.on('secureConnection', (socket: TLSSocket) => {
