@@ -84,8 +84,8 @@ export class BasicAuthVerifier {
  * configured), answers 401 with a WWW-Authenticate challenge otherwise. Passwords are never
  * logged; only the remote address of a failure is, at debug.
  */
-// Limitation: failed attempts are not rate limited; put a proxy in front of an exposed port.
 export function requireBasicAuth(verifier: BasicAuthVerifier, logger?: Logger): RequestHandler {
+  // Limitation: failed attempts are not rate limited; put a proxy in front of an exposed port.
   return (req, res, next) => {
     if (!verifier.enabled) return next();
     verifier.verify(parseBasicAuth(req.get('authorization'))).then(

@@ -33,8 +33,8 @@ export function slugOf(heading: string): string {
  * `/docs/runbook.md#<anchor>` land on their section in a browser. Handles headings, fenced
  * code, lists, paragraphs and inline code, bold and links; everything is escaped.
  */
-// Limitation: tables and nested lists are shown as plain paragraphs of text.
 export function renderMarkdown(markdown: string, title: string): string {
+  // Limitation: tables and nested lists are shown as plain paragraphs of text.
   const doc = new MarkdownBlocks();
   // HTML comments are notes for editors, not for readers.
   for (const line of markdown.replace(/<!--[\s\S]*?-->\n?/g, '').split('\n')) doc.add(line);
