@@ -56,6 +56,12 @@ describe('security probe configuration', () => {
       want: 'tlsPins.nowhere',
     },
     {
+      desc: 'pin-for-a-plain-http-endpoint',
+      probe: `tlsPins: { rpc-0: "${'ab'.repeat(32)}" }`,
+      want: 'not https',
+    },
+    { desc: 'empty-allow-list', probe: 'expectedValidators: []', want: 'expectedValidators' },
+    {
       desc: 'call-and-slot-together',
       probe: `contractChecks: [{ name: x, address: "${A}", call: "owner()", slot: eip1967.admin }]`,
       want: 'exactly one of call and slot',

@@ -56,6 +56,7 @@ export const SecurityOptions = z.strictObject({
   ),
   expectedValidators: z
     .array(Address)
+    .min(1)
     .optional()
     .describe('Allow-list of validator addresses; default: the set first seen.'),
   watchedAccounts: z
@@ -111,8 +112,11 @@ export const securityKind: ProbeKind<SecurityOptions, SecurityMetrics> = {
     const errors: string[] = [];
     if (probe.chainEndpoint !== undefined && !names.has(probe.chainEndpoint))
       errors.push(`chainEndpoint (${probe.chainEndpoint}) is not a configured endpoint`);
-    for (const ep of Object.keys(probe.tlsPins))
-      if (!names.has(ep)) errors.push(`tlsPins.${ep} is not a configured endpoint`);
+    for (const ep of Object.keys(probe.tlsPins)) {
+      const url = config.endpoints.find((e) => e.name === ep)?.url;
+      if (url === undefined) errors.push(`tlsPins.${ep} is not a configured endpoint`);
+      else if (!url.startsWith('https://')) errors.push(`tlsPins.${ep}: the endpoint is not https`);
+    }
     errors.push(
       ...duplicates(
         probe.watchedAccounts.map((a) => a.name),

@@ -20,6 +20,8 @@ export type AccountEvent = (typeof ACCOUNT_EVENTS)[number];
 /**
  * Metrics of the `security` probe. Labels come from config (endpoint, account and check names)
  * or from fixed lists (method, what, class); never an address or anything an outsider chooses.
+ * Limitation: the validator-set series carry no label, so one chainprobe watches one chain's
+ * validator set; a second security probe would overwrite the first one's values.
  */
 export function defineSecurityMetrics(registry: Registry) {
   const registers = [registry];
