@@ -129,6 +129,21 @@ describe('watched accounts', () => {
     expect(await h.value('chainprobe_security_account_events_total', labels)).toBe(2);
   });
 
+  it('finds transfers anywhere in a catch-up of more blocks than are fetched at once', async () => {
+    const h = fresh({ watchedAccounts: [account] });
+    await h.run('watched-accounts');
+    chain.txs[12] = [{ from: A, to: X }];
+    chain.txs[27] = [{ from: A, to: FEED }];
+    chain.head = 30;
+    chain.nonce = 5;
+    const r = await h.run('watched-accounts');
+    expect(r.detail).toContain(`last to ${X} in block 12`);
+    const labels = { account: 'ops', class: 'unexpected_destination' };
+    expect(await h.value('chainprobe_security_account_events_total', labels)).toBe(1);
+    const nonce = { account: 'ops', class: 'unexplained_nonce' };
+    expect(await h.value('chainprobe_security_account_events_total', nonce)).toBe(0);
+  });
+
   it('re-baselines after a gap longer than maxScanBlocks instead of guessing', async () => {
     const h = fresh({ watchedAccounts: [account], maxScanBlocks: 5 });
     await h.run('watched-accounts');

@@ -44,7 +44,7 @@ describe('security probe configuration', () => {
     );
     const probe = config.probes[0] as Record<string, unknown>;
     expect(probe.expectedValidators).toEqual([A]);
-    expect(probe.maxScanBlocks).toBe(200);
+    expect(probe.maxScanBlocks).toBe(100);
     expect(probe.acknowledgedMethods).toEqual([]);
   });
 

@@ -129,6 +129,9 @@ async function readAccount(
   return { account, nonce, balance };
 }
 
+// Blocks are fetched a few at a time: a catch-up after a pause must fit in one run's timeout.
+const SCAN_PARALLEL = 8;
+
 async function scanBlocks(
   rpc: RpcClient,
   from: number,
@@ -136,14 +139,23 @@ async function scanBlocks(
   signal: AbortSignal,
 ): Promise<TxView[]> {
   const out: TxView[] = [];
-  for (let n = from; n <= to; n++) {
-    const block = await rpc.call('eth_getBlockByNumber', [hex(n), true], { signal });
-    if (block === null) throw new RpcError('null_result', `block ${n} is unknown`);
-    const txs = (block as { transactions?: unknown }).transactions;
-    if (!Array.isArray(txs)) throw new RpcError('bad_response', 'block has no transactions');
-    for (const tx of txs) out.push(decodeTx(tx, n));
+  for (let start = from; start <= to; start += SCAN_PARALLEL) {
+    const numbers = Array.from(
+      { length: Math.min(SCAN_PARALLEL, to - start + 1) },
+      (_, i) => start + i,
+    );
+    const blocks = await Promise.all(numbers.map((n) => fetchTxs(rpc, n, signal)));
+    for (const txs of blocks) out.push(...txs);
   }
   return out;
+}
+
+async function fetchTxs(rpc: RpcClient, n: number, signal: AbortSignal): Promise<TxView[]> {
+  const block = await rpc.call('eth_getBlockByNumber', [hex(n), true], { signal });
+  if (block === null) throw new RpcError('null_result', `block ${n} is unknown`);
+  const txs = (block as { transactions?: unknown }).transactions;
+  if (!Array.isArray(txs)) throw new RpcError('bad_response', 'block has no transactions');
+  return txs.map((tx) => decodeTx(tx, n));
 }
 
 function decodeTx(tx: unknown, blockNumber: number): TxView {

@@ -90,8 +90,11 @@ export const SecurityOptions = z.strictObject({
     .int()
     .min(1)
     .max(10_000)
-    .default(200)
-    .describe('Most blocks scanned per run for watched-account transactions.'),
+    .default(100)
+    .describe(
+      'Most blocks scanned per run for watched-account transactions; a longer gap re-baselines ' +
+        'the nonce check.',
+    ),
 });
 export type SecurityOptions = z.output<typeof SecurityOptions>;
 
