@@ -25,7 +25,15 @@ const KIND_PLACES: Readonly<Record<string, KindPlace>> = {
   publisher: { incident: 'oracle-update-failures', dashboard: 'chainprobe-oracle' },
   breaker: { incident: 'oracle-update-failures', dashboard: 'chainprobe-oracle' },
   kubernetes: { incident: 'kubernetes-workload-issues', dashboard: 'chainprobe-kubernetes' },
+  // A write that is not accepted or included: the network is not taking transactions.
+  canary: { incident: 'network-outage', dashboard: 'chainprobe-overview' },
+  security: { incident: 'security-incident', dashboard: 'chainprobe-overview' },
 };
+
+/** The probe kinds with a runbook place of their own (others link to chainprobe's section). */
+export function placedKinds(): string[] {
+  return Object.keys(KIND_PLACES);
+}
 
 const CHAINPROBE: KindPlace = {
   incident: 'chainprobe-not-probing',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskStatus } from '../engine/status-book.js';
+import { PROBE_KINDS } from '../probes/registry.js';
+import { placedKinds } from './links.js';
 import { buildSnapshot, type Sample, type SnapshotInput } from './snapshot.js';
 
 const V1 = '0x1111111111111111111111111111111111111111';
@@ -35,6 +37,13 @@ function input(
     ...over,
   };
 }
+
+describe('runbook places', () => {
+  it('exist for every registered probe kind', () => {
+    const missing = PROBE_KINDS.map((k) => k.kind).filter((k) => !placedKinds().includes(k));
+    expect(missing, 'add the kind to KIND_PLACES in src/status/links.ts').toEqual([]);
+  });
+});
 
 describe('buildSnapshot', () => {
   it('links each failing task to the incident of its kind and the role of its target', () => {
