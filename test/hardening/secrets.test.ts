@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import { PROBE_KINDS } from '../../src/probes/registry.js';
 import { spawnCli } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/jsonrpc-server.js';
 import { waitFor } from '../helpers/ports.js';
@@ -85,6 +87,22 @@ async function runCli(
   return { status, stdout, stderr };
 }
 
+/** The process warnings parsing a config with an unresolved tag on a credential line emits. */
+async function yamlWarnings(): Promise<string[]> {
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(`${w.name} ${w.message}`);
+  process.on('warning', onWarning);
+  try {
+    const text = `endpoints:\n  - { name: a, url: !vault 'http://u:${SECRETS.pass}@127.0.0.1:1/' }\n`;
+    parseConfig(text, PROBE_KINDS, {});
+    // process.emitWarning delivers on the next tick.
+    await new Promise((r) => setImmediate(r));
+  } finally {
+    process.off('warning', onWarning);
+  }
+  return warnings;
+}
+
 /** Fails naming each planted secret found in `text`. */
 function expectClean(where: string, text: string): void {
   const found = Object.values(SECRETS).filter((s) => text.includes(s));
@@ -161,6 +179,20 @@ describe('no planted secret leaves the process', () => {
     expect(out.stdout.length).toBeGreaterThan(0);
     expectClean('stdout', out.stdout);
     expectClean('stderr', out.stderr);
+  });
+
+  // Finding (src/config/load.ts, not ours to fix): the yaml library reports a warning (an
+  // unresolved tag such as `!vault`, an unknown directive) through process.emitWarning with the
+  // offending source line, which Node prints to stderr unscrubbed: `--check-config` on
+  //   - { name: a, url: !vault 'http://alice:<password>@127.0.0.1:1/' }
+  // prints the password. Fix: parse with the yaml option `logLevel: 'error'` and report
+  // warnings as ConfigError issues without the source line.
+  it('sees the yaml library warnings (so the known-bug test below fails for its reason)', async () => {
+    expect((await yamlWarnings()).length).toBeGreaterThan(0);
+  });
+
+  it.fails('YAML warnings never quote a line holding a credential (known bug)', async () => {
+    expectClean('warnings', (await yamlWarnings()).join('\n'));
   });
 
   it('check-config with invalid values names paths, never the secrets', async () => {
