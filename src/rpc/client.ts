@@ -115,24 +115,18 @@ export class RpcClient {
     body: string | undefined,
     opts: CallOptions,
   ): Promise<{ status: number; text: string; seconds: number }> {
+    const deadline = new AbortController();
     let timedOut = false;
-    // A deadline of its own only when the call sets one: probes pass just the run's signal, and
-    // an AbortController plus AbortSignal.any per call were a measurable share of the CPU a
-    // thousand targets cost.
-    const deadline = opts.timeoutMs === undefined ? undefined : new AbortController();
     const timer =
-      deadline === undefined
+      opts.timeoutMs === undefined
         ? undefined
         : setTimeout(() => {
             timedOut = true;
             deadline.abort();
           }, opts.timeoutMs);
-    const signal =
-      deadline === undefined
-        ? opts.signal
-        : opts.signal
-          ? AbortSignal.any([opts.signal, deadline.signal])
-          : deadline.signal;
+    // A signal of its own per call (not the run's, which every call of a run shares): undici
+    // holds an abort listener on it until the response closes.
+    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal;
     const onOuterAbort = (): void => {
       // The engine aborts with a TimeoutError reason when the run's hard deadline passes.
       if ((opts.signal?.reason as { name?: string } | undefined)?.name === 'TimeoutError')
@@ -140,8 +134,8 @@ export class RpcClient {
     };
     opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
     try {
-      if (signal?.aborted) onOuterAbort();
-      if (signal?.aborted)
+      if (signal.aborted) onOuterAbort();
+      if (signal.aborted)
         throw new RpcError(timedOut ? 'timeout' : 'aborted', 'aborted before sending');
       // The clock starts when the request is handed to the pool, after our own set-up (signals,
       // timers), so the reported latency is the endpoint's and not chainprobe's bookkeeping.
