@@ -169,6 +169,7 @@ describe('security probe against devnet faults', () => {
     await probe.run('contract-control');
     const fault = await devnet.setFault('feed-owner-change', true);
     try {
+      await nextBlock(); // mined in anvil; wait until the node serves a block after it
       const r = await probe.run('contract-control');
       expect(r.detail).toContain(`feed-owner is ${String(fault?.params.newOwner)}`);
       expect(await probe.value('chainprobe_security_contract_drift', { check: 'feed-owner' })).toBe(
@@ -179,6 +180,7 @@ describe('security probe against devnet faults', () => {
     } finally {
       await devnet.setFault('feed-owner-change', false);
     }
+    await nextBlock();
     await probe.run('contract-control');
     expect(await probe.value('chainprobe_security_contract_drift', { check: 'feed-owner' })).toBe(
       0,
