@@ -25,6 +25,6 @@ RUN chmod +x dist/src/main.js && ln -s /app/dist/src/main.js /usr/local/bin/chai
 USER node
 EXPOSE 9488
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:9488/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "dist/src/cli/healthcheck.js", "9488"]
 ENTRYPOINT ["node", "dist/src/main.js"]
 CMD ["--config", "probes/chain138.yaml"]

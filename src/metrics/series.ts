@@ -7,8 +7,11 @@ interface Removable {
   remove(labels: Labels): void;
 }
 
-// Labels prom-client adds itself to histogram and summary samples; removal takes the base set.
-const SAMPLE_LABELS = new Set(['le', 'quantile']);
+// Labels prom-client adds itself to histogram and summary samples, and the registry's default
+// label (`location`, which no metric declares itself): removal takes the declared set. prom-client
+// 15's getMetricsAsJSON writes default labels into live samples, so they must never be passed
+// back to remove().
+const SAMPLE_LABELS = new Set(['le', 'quantile', 'location']);
 
 /**
  * Deletes, from every metric of `registry`, each series whose labels include all of `match`.
