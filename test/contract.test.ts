@@ -34,7 +34,9 @@ describe('README', () => {
 describe('shipped probe definitions', () => {
   it.each(['probes/devnet.yaml', 'probes/chain138.yaml'])('%s is a valid configuration', (file) => {
     const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
-    const config = parseConfig(text, PROBE_KINDS, { CHAIN138_PUBLIC_RPC_URL: 'https://rpc.example/' });
+    const config = parseConfig(text, PROBE_KINDS, {
+      CHAIN138_PUBLIC_RPC_URL: 'https://rpc.example/',
+    });
     expect(config.global.chainId).toBe(138);
     expect(config.probes.length).toBeGreaterThan(0);
   });
