@@ -35,10 +35,11 @@ const WRITE_API = new RegExp(
     'symlink|symlinkSync|truncateSync|chmod|chmodSync)\\s*\\(',
 );
 
-/** Every src file reachable from src/main.ts through relative imports. */
+/** Every src file reachable from the image's entry points through relative imports. */
 function reachableFromMain(): string[] {
   const seen = new Set<string>();
-  const todo = [join(ROOT, 'src/main.ts')];
+  const entries = ['src/main.ts', 'src/cli/healthcheck.ts'].map((f) => join(ROOT, f));
+  const todo = entries.filter((f) => existsSync(f));
   while (todo.length > 0) {
     const file = todo.pop() as string;
     if (seen.has(file)) continue;
@@ -112,8 +113,10 @@ describe('container: non-root, read-only root filesystem', () => {
     expect(stage.find((o) => o.op === 'ENTRYPOINT')?.args).toMatch(/^\[\s*"node",/);
     expect(stage.some((o) => o.op === 'HEALTHCHECK')).toBe(true);
     expect(stage.some((o) => o.op === 'VOLUME')).toBe(false);
-    // Nothing in the final stage runs commands as root after the files are copied in.
-    expect(stage.filter((o) => o.op === 'RUN')).toEqual([]);
+    // Build-time RUNs (as root) come before USER; nothing runs after it, nothing is world-writable.
+    const lastUser = stage.map((o) => o.op).lastIndexOf('USER');
+    expect(stage.slice(lastUser).filter((o) => o.op === 'RUN')).toEqual([]);
+    expect(stage.filter((o) => /chmod\s+(-R\s+)?(0?777|a\+w|o\+w)/.test(o.args))).toEqual([]);
   });
 
   it('the Deployment runs non-root, read-only, without privilege escalation or capabilities', () => {
@@ -139,7 +142,7 @@ describe('container: non-root, read-only root filesystem', () => {
     }
   });
 
-  it('no file-system write API is reachable from src/main.ts', () => {
+  it('no file-system write API is reachable from src/main.ts or the health check', () => {
     const files = reachableFromMain();
     expect(files.length).toBeGreaterThan(20);
     const writers = files.filter((f) => WRITE_API.test(readFileSync(join(ROOT, f), 'utf8')));

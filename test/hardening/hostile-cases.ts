@@ -210,7 +210,7 @@ export const HOSTILE_CASES: HostileCase[] = [
   },
   {
     desc: 'trickled-valid-answer-too-slow',
-    handler: () => trickle('{"jsonrpc":"2.0","id":1,"result":"0x8a"}', 40),
+    handler: () => trickle('{"jsonrpc":"2.0","id":1,"result":"0x8a"}', 80),
     want: { rpc: 'timeout', block: 'timeout', 'besu-health': 'timeout' },
     rpcClass: 'timeout',
   },
