@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/config/errors.js';
 import { parseConfig } from '../../src/config/load.js';
 import { ConsensusError } from '../../src/consensus/errors.js';
 import type { RawBlock } from '../../src/consensus/header.js';
-import { isErrorClass } from '../../src/engine/error-class.js';
+import { ERROR_CLASSES, isErrorClass, type ErrorClass } from '../../src/engine/error-class.js';
 import { judgeHealth } from '../../src/probes/besu-health/judge.js';
 import { decodeHead, judgeHead } from '../../src/probes/block/judge.js';
 import {
@@ -57,6 +57,13 @@ import {
   parseQuantity,
   parseSafeQuantity,
 } from '../../src/rpc/hex.js';
+import { classifySendFailure, sendFailureOf } from '../../src/probes/canary/classify.js';
+import { chooseFees, replacementFees, type FeeFields } from '../../src/probes/canary/fees.js';
+import {
+  decodePendingVotes as decodeSecurityVotes,
+  judgeMethodAnswer,
+  normaliseWord,
+} from '../../src/probes/security/judge.js';
 import { makeChain } from './node.js';
 
 /** One fuzz target: inputs, the call, and the error types its domain may throw. */
@@ -365,6 +372,7 @@ const expectThat = (ok: boolean, what: string): void => {
 };
 
 const rpcOnly = [RpcError];
+const ERROR_CLASS_LIST: readonly ErrorClass[] = ERROR_CLASSES;
 
 /** Runs `fn` with process warnings muted: the yaml library warns on every odd tag it sees. */
 function quietly(fn: () => unknown): void {
@@ -791,5 +799,75 @@ export const FUZZ_TARGETS: FuzzTarget[] = [
       }
       createScrubber(secretsOfUrl(withAuth))(withAuth);
     },
+  },
+  {
+    name: 'canary.classifySendFailure',
+    arb: fc.oneof(
+      fc.record(
+        {
+          transport: fc.constantFrom('timeout', 'connection_refused', 'network'),
+          httpStatus: fc.integer({ min: 100, max: 599 }),
+          rpcCode: fc.integer(),
+          message: fc.oneof(
+            fc.string(),
+            fc.constantFrom('nonce too low', 'already known', 'txpool is full'),
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+      anyValue.map((v) => sendFailureOf(v)),
+      fc
+        .tuple(fc.integer(), fc.string())
+        .map(([rpcCode, m]) =>
+          sendFailureOf(new RpcError('rpc_error', 'x', { rpcCode, rpcMessage: m })),
+        ),
+    ),
+    allowed: [],
+    run: (v) => {
+      const verdict = classifySendFailure(v as Parameters<typeof classifySendFailure>[0]);
+      expectThat(verdict === 'already_known' || isErrorClass(verdict), 'a class');
+    },
+  },
+  {
+    name: 'canary.fees',
+    arb: fc.record({
+      base: fc.option(fc.bigInt({ min: 0n, max: 1n << 128n }), { nil: null }),
+      tip: fc.bigInt({ min: 0n, max: 1n << 128n }),
+      price: fc.bigInt({ min: 0n, max: 1n << 128n }),
+      prevLegacy: fc.boolean(),
+    }),
+    allowed: [],
+    run: (v) => {
+      const r = v as { base: bigint | null; tip: bigint; price: bigint; prevLegacy: boolean };
+      const fresh = chooseFees({ baseFeePerGas: r.base, tipWei: r.tip, gasPriceWei: r.price });
+      const prev: FeeFields = r.prevLegacy
+        ? { type: 0, gasPrice: r.price }
+        : { type: 2, maxFeePerGas: r.tip * 2n, maxPriorityFeePerGas: r.tip };
+      const next = replacementFees(fresh, prev);
+      const cap = (f: FeeFields) => (f.type === 2 ? f.maxFeePerGas : f.gasPrice);
+      expectThat(cap(next) > cap(prev), 'a replacement outbids the previous fee');
+    },
+  },
+  {
+    name: 'security.decodePendingVotes',
+    arb: fc.oneof(anyValue, fc.dictionary(fc.oneof(fc.string(), hexish.map(String)), anyValue)),
+    allowed: rpcOnly,
+    run: (v) => void decodeSecurityVotes(v),
+  },
+  {
+    name: 'security.normaliseWord',
+    arb: fc.oneof(fc.string(), hexish.map(String)),
+    allowed: rpcOnly,
+    run: (v) => expectThat(/^0x[0-9a-f]{64}$/.test(normaliseWord(v as string)), '32-byte word'),
+  },
+  {
+    name: 'security.judgeMethodAnswer',
+    arb: fc.oneof(
+      anyValue,
+      fc.constantFrom(...ERROR_CLASS_LIST).map((c) => new RpcError(c, 'x')),
+    ),
+    allowed: [],
+    run: (v) =>
+      expectThat(['exposed', 'closed', 'unknown'].includes(judgeMethodAnswer(v)), 'closed'),
   },
 ];
