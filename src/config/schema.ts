@@ -76,7 +76,9 @@ export const GlobalSchema = z.strictObject({
     .min(0)
     .max(0.5)
     .default(0.1)
-    .describe('Fraction of the interval by which start times are spread at random.'),
+    .describe(
+      'Fraction of the interval over which first runs are spread at random (so /readyz turns ready quickly); later runs keep a random slot over the whole interval.',
+    ),
   maxResponseBytes: z
     .number()
     .int()

@@ -4,6 +4,7 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { Daemon } from '../engine/daemon.js';
+import { renderMetrics } from '../metrics/render.js';
 import type { WebTlsConfig } from './web-config.js';
 
 /** Routes the HTTP server can be extended with (status page, reload) without touching this file. */
@@ -49,7 +50,9 @@ export function createApp(
   if (opts.auth) app.use(opts.auth);
   app.get('/metrics', async (_req: Request, res: Response) => {
     res.set('Content-Type', daemon.registry.contentType);
-    res.send(await daemon.registry.metrics());
+    // Rendered metric by metric, yielding in between, so a large scrape never holds up probe
+    // timers for its whole duration (prom-client's own render does not yield).
+    res.send(await renderMetrics(daemon.registry));
   });
   for (const install of extra) install(app);
   return app;

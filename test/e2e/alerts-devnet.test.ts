@@ -62,6 +62,10 @@ probes:
     kind: breaker
     sources: [{ name: publisher-0, type: http-json, url: "${devnet.publisher.breakerJsonUrl}", pointer: /breaker/state }]
   - { name: kubernetes, kind: kubernetes, apiUrl: "${devnet.kubeApiUrl}", timeoutMs: 900 }
+  - name: security
+    kind: security
+    chainEndpoint: rpc-0
+    acknowledgedMethods: [qbft_proposeValidatorVote, qbft_discardValidatorVote]
 `;
 }
 
@@ -228,6 +232,18 @@ describe('shipped alerts on the devnet, through Prometheus and Alertmanager', ()
         60_000,
         1000,
       );
+    },
+  );
+
+  it(
+    'Security Incident: admin methods on the public gateway raise SecurityPrivilegedMethodExposed',
+    { timeout: 150_000 },
+    async () => {
+      await fault('gateway-exposes-admin', true);
+      const alert = await expectAlert('SecurityPrivilegedMethodExposed', { endpoint: 'gateway' });
+      expect(alert.labels).toMatchObject({ severity: 'critical', priority: 'P1' });
+      expect(alert.annotations.runbook_url).toContain('#security');
+      await fault('gateway-exposes-admin', false);
     },
   );
 
