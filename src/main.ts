@@ -4,6 +4,7 @@ import { parseCliArgs, USAGE, type CliArgs } from './cli/args.js';
 import { formatTable, toRows } from './cli/once.js';
 import { Reloader, type WebState } from './cli/reload.js';
 import { ConfigError } from './config/errors.js';
+import { GlobalSchema } from './config/schema.js';
 import { loadConfigFile, type Config } from './config/load.js';
 import { Daemon } from './engine/daemon.js';
 import { BasicAuthVerifier, requireBasicAuth } from './http/basic-auth.js';
@@ -50,7 +51,17 @@ async function main(argv: string[]): Promise<number> {
   const loaded = loadAll(args);
   if (typeof loaded === 'number') return loaded;
   const { config, web } = loaded;
-  if (args.listen) config.global.listen = args.listen;
+  if (args.listen) {
+    // The flag gets the same check as the file's global.listen.
+    const checked = GlobalSchema.shape.listen.safeParse(args.listen);
+    if (!checked.success) {
+      process.stderr.write(
+        `chainprobe: --listen (${args.listen}) ${checked.error.issues[0]?.message}\n`,
+      );
+      return 2;
+    }
+    config.global.listen = checked.data;
+  }
   const secrets = new SecretScrubber(config.secrets);
   const scrub = (text: string) => secrets.scrub(text);
   if (args.checkConfig)

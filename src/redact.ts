@@ -6,8 +6,13 @@
 
 const MASK = '<redacted>';
 
-// Path segments that look like API keys: long runs of key-ish characters, or anything hex >= 16.
-const KEY_LIKE_SEGMENT = /^(?=.*\d)[A-Za-z0-9_-]{20,}$|^(0x)?[0-9a-fA-F]{16,}$/;
+// Path segments that may be API keys (Infura, Alchemy and gateway tokens sit in the path):
+// anything longer than 10 characters, or mixing letters and digits beyond 8. Plain route words
+// (`rpc`, `v3`, `mainnet`, `besu`) stay readable.
+function isKeyLike(segment: string): boolean {
+  if (segment.length > 10) return true;
+  return segment.length > 8 && /\d/.test(segment) && /[A-Za-z]/.test(segment);
+}
 
 /** Returns the URL with credentials, query values and key-like path segments masked. */
 export function redactUrl(raw: string): string {
@@ -16,7 +21,7 @@ export function redactUrl(raw: string): string {
   const userinfo = url.username || url.password ? `${MASK}@` : '';
   const path = url.pathname
     .split('/')
-    .map((seg) => (KEY_LIKE_SEGMENT.test(seg) ? MASK : seg))
+    .map((seg) => (isKeyLike(seg) ? MASK : seg))
     .join('/');
   const query = [...url.searchParams.keys()].map((k) => `${k}=${MASK}`).join('&');
   return `${url.protocol}//${userinfo}${url.host}${path}${query ? `?${query}` : ''}`;
@@ -28,7 +33,7 @@ export function secretsOfUrl(raw: string): string[] {
   const url = new URL(raw);
   const out = [url.username, url.password, safeDecode(url.username), safeDecode(url.password)];
   for (const v of url.searchParams.values()) out.push(v);
-  for (const seg of url.pathname.split('/')) if (KEY_LIKE_SEGMENT.test(seg)) out.push(seg);
+  for (const seg of url.pathname.split('/')) if (isKeyLike(seg)) out.push(seg);
   return out.filter((s) => s.length >= 3);
 }
 

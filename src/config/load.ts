@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parseDocument, YAMLError, YAMLWarning } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import {
@@ -73,13 +73,26 @@ export function parseConfig(
 }
 
 function parseYamlText(text: string): unknown {
-  try {
-    return parseYaml(text, { prettyErrors: true, maxAliasCount: 100 });
-  } catch (err) {
-    const where =
-      err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
-    throw new ConfigError([`not valid YAML${where}`], { cause: err });
+  // The yaml library would print warnings (an unknown `!tag`, ...) to stderr quoting the source
+  // line, which may hold a credential: keep it silent and report problems by line and code only.
+  const doc = parseDocument(text, { prettyErrors: true, logLevel: 'silent' });
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
+    throw new ConfigError(problems.map(describeYamlProblem));
   }
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new ConfigError(['not valid YAML: too many alias expansions'], { cause: err });
+  }
+}
+
+function describeYamlProblem(p: YAMLError): string {
+  const where = p.linePos ? ` at line ${p.linePos[0].line}` : '';
+  const code = p.code.toLowerCase().replace(/_/g, ' ');
+  return p instanceof YAMLWarning
+    ? `YAML${where}: ${code} (not allowed)`
+    : `not valid YAML${where}: ${code}`;
 }
 
 function buildSchema(kinds: readonly ProbeKind[]) {

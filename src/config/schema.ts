@@ -48,6 +48,7 @@ export const GlobalSchema = z.strictObject({
   listen: z
     .string()
     .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$/, 'must be host:port')
+    .refine((v) => Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'port must be at most 65535')
     .default('0.0.0.0:9488')
     .describe('host:port of the HTTP server (metrics, health, status).'),
   concurrency: z

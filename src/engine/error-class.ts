@@ -30,6 +30,9 @@ export const ERROR_CLASSES = [
   'bad_extra_data',
   'bad_header',
   'hash_mismatch',
+  // Block production
+  'head_stalled',
+  'no_fresh_data',
   // Contracts
   'reverted',
   // Oracle feed verdicts

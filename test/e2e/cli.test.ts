@@ -48,6 +48,12 @@ probes:
     expect(r.stderr).toContain('Usage:');
   });
 
+  it('exits 2 on a --listen that is not host:port', () => {
+    const r = runCli(['--check-config', '--config', good, '--listen', '127.0.0.1:99999'], env);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--listen (127.0.0.1:99999) port must be at most 65535');
+  });
+
   it('--check-config prints the redacted configuration', () => {
     const r = runCli(['--check-config', '--config', good], env);
     expect(r.status).toBe(0);

@@ -8,10 +8,18 @@ import { RpcError, classifyHttpStatus } from '../../rpc/errors.js';
 
 /** Options of the `besu-health` probe (Besu's /readiness query parameters). */
 export const BesuHealthOptions = z.strictObject({
-  /** minPeers for /readiness; Besu's default is 1. */
-  minPeers: z.number().int().min(0).default(1),
-  /** maxBlocksBehind for /readiness; Besu's default is 2. */
-  maxBlocksBehind: z.number().int().min(0).default(2),
+  minPeers: z
+    .number()
+    .int()
+    .min(0)
+    .default(1)
+    .describe("minPeers for /readiness; Besu's default is 1."),
+  maxBlocksBehind: z
+    .number()
+    .int()
+    .min(0)
+    .default(2)
+    .describe("maxBlocksBehind for /readiness; Besu's default is 2."),
 });
 export type BesuHealthOptions = z.output<typeof BesuHealthOptions>;
 

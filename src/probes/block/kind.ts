@@ -8,8 +8,20 @@ import { BlockWatcher } from './probe.js';
 
 /** Options of the `block` probe. */
 export const BlockOptions = z.strictObject({
-  /** Blocks below the lowest head at which hashes are compared across endpoints. */
-  agreementDepth: z.number().int().min(0).max(128).default(2),
+  agreementDepth: z
+    .number()
+    .int()
+    .min(0)
+    .max(128)
+    .default(2)
+    .describe('Blocks below the lowest head at which hashes are compared across endpoints.'),
+  stalledAfterSeconds: z
+    .number()
+    .positive()
+    .optional()
+    .describe(
+      'Head age (from the block timestamp) beyond which a run fails as head_stalled; default max(10 block periods, 30 s).',
+    ),
 });
 export type BlockOptions = z.output<typeof BlockOptions>;
 

@@ -10,6 +10,7 @@ import { RpcError } from '../../rpc/errors.js';
 export class BlockWatcher {
   private readonly heads = new Map<string, HeadState>();
   private readonly answeredAt = new Map<string, number>();
+  private readonly attempted = new Set<string>();
 
   constructor(
     private readonly ctx: ProbeContext,
@@ -28,6 +29,7 @@ export class BlockWatcher {
       const verdict = judgeHead(this.heads.get(endpoint), decodeHead(raw), this.ctx.now());
       this.heads.set(endpoint, verdict.state);
       this.answeredAt.set(endpoint, this.ctx.now());
+      this.attempted.add(endpoint);
       const { head } = verdict.state;
       this.metrics.headNumber.set(labels, head.number);
       this.metrics.headTimestamp.set(labels, head.timestamp);
@@ -36,18 +38,38 @@ export class BlockWatcher {
       if (verdict.advancedBy < 0) this.metrics.regressions.inc(labels);
       for (const s of verdict.intervals) this.metrics.interval.observe(labels, s);
       this.updateSpread();
-      return { ok: true };
+      return this.judgeStall(head.number, verdict.ageSeconds);
     } catch (err) {
       // Keep the time-since-advance growing while the endpoint fails, from what we saw last.
+      this.attempted.add(endpoint);
       const prev = this.heads.get(endpoint);
       if (prev) this.metrics.unchanged.set(labels, (this.ctx.now() - prev.seenAt) / 1000);
       return failure(err);
     }
   }
 
+  // The node answers, but its head is old: a halted chain (or a node stuck on an old head) is a
+  // failed run, so the status page and --once say so; the metrics carry the detail for alerts.
+  private judgeStall(number: number, ageSeconds: number): ProbeResult {
+    const limit =
+      this.probe.stalledAfterSeconds ?? Math.max(10 * this.ctx.global.blockPeriodSeconds, 30);
+    if (ageSeconds <= limit) return { ok: true };
+    const detail = `head #${number} is ${Math.round(ageSeconds)}s old (limit ${limit}s)`;
+    return { ok: false, errorClass: 'head_stalled', detail };
+  }
+
   /** Compares block hashes at a height every fresh endpoint has reached. */
   async probeAgreement(signal: AbortSignal): Promise<ProbeResult> {
     const fresh = this.freshHeads();
+    // Judge only once every endpoint has been asked at least once (in --once, all tasks start
+    // together and this one may run first).
+    if (
+      fresh.size === 0 &&
+      this.attempted.size >= this.endpoints.length &&
+      this.endpoints.length > 0
+    ) {
+      return { ok: false, errorClass: 'no_fresh_data', detail: 'no endpoint answered recently' };
+    }
     if (fresh.size < 2) {
       for (const name of fresh.keys()) this.metrics.agreement.set({ endpoint: name }, 1);
       return { ok: true };

@@ -6,10 +6,11 @@ import { endpointsFor } from '../targets.js';
 
 /** Options of the `rpc` probe. */
 export const RpcOptions = z.strictObject({
-  /** Also ask net_peerCount (needs the NET API group). */
-  checkPeers: z.boolean().default(true),
-  /** Also ask eth_syncing. */
-  checkSyncing: z.boolean().default(true),
+  checkPeers: z
+    .boolean()
+    .default(true)
+    .describe('Also ask net_peerCount (needs the NET API group).'),
+  checkSyncing: z.boolean().default(true).describe('Also ask eth_syncing.'),
 });
 export type RpcOptions = z.output<typeof RpcOptions>;
 
