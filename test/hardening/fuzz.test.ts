@@ -51,20 +51,15 @@ describe(`fuzzing decoders and classifiers (${RUNS} cases each, seed ${SEED})`, 
     60_000 + RUNS * 15,
   );
 
-  // Finding (src/probes/oracle/decode.ts, not ours to fix): describeRevert('0x１') returns
-  // 'reverted with custom error 0x１': endpoint text that is not printable ASCII reaches the detail.
-  it.fails(
-    'oracle.describeRevert returns printable ASCII only (known bug: custom-error branch)',
-    () => {
-      fuzz(DESCRIBE_REVERT);
-    },
-  );
+  // Found by this suite and fixed: describeRevert('0x１') used to return endpoint text that is
+  // not printable ASCII in the custom-error branch.
+  it('oracle.describeRevert returns printable ASCII only (custom-error branch too)', () => {
+    fuzz(DESCRIBE_REVERT);
+  });
 
-  // Finding (src/probes/breaker/decode.ts, not ours to fix): a source whose state is an object
-  // without a usable toString makes decodeJsonState throw a TypeError ("Cannot convert object to
-  // primitive value") instead of a BreakerError, so the run's class is internal. Found by the
-  // 100k-case run: decodeJsonState('{"toString":null}', '', NAMED_STATES).
-  it.fails('breaker.decodeJsonState on {"toString":null} throws a BreakerError (known bug)', () => {
+  // Found by the 100k-case run and fixed: a state that is an object without a usable toString
+  // made decodeJsonState throw a TypeError instead of a BreakerError (class internal).
+  it('breaker.decodeJsonState on {"toString":null} throws a BreakerError', () => {
     const body = JSON.stringify({ breaker: { state: { toString: null } } });
     expect(() => decodeJsonState(body, '/breaker/state', NAMED_STATES)).toThrow(BreakerError);
   });

@@ -84,7 +84,10 @@ function mapOrThrow(value: unknown, map: StateMap): BreakerState {
 
 // The value is text a source controls: shown short and printable, never used as a label.
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const text =
+    typeof value === 'object' && value !== null
+      ? '(an object)'
+      : (JSON.stringify(value) ?? 'undefined');
   const printable = text.replace(/[^\x20-\x7e]/g, '?');
   return printable.length > 40 ? `${printable.slice(0, 37)}...` : printable;
 }

@@ -92,7 +92,7 @@ export function describeRevert(data: string | undefined): string {
   } catch {
     // Not a standard error: name its selector below.
   }
-  return `reverted with custom error ${data.slice(0, 10).toLowerCase()}`;
+  return `reverted with custom error ${sanitize(data.slice(0, 10).toLowerCase())}`;
 }
 
 function sanitize(text: string): string {
