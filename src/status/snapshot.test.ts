@@ -158,3 +158,44 @@ describe('buildSnapshot', () => {
     expect(buildSnapshot(input({ metrics })).configReloadSuccessful).toBe(false);
   });
 });
+
+describe('pod problems', () => {
+  it('lists a crash-looping, not-ready pod even when the Kubernetes probe itself succeeds', () => {
+    const pod = (name: string) => ({
+      namespace: 'besu-network',
+      component: 'validator',
+      pod: name,
+    });
+    const s = buildSnapshot(
+      input({
+        tasks: [task({ probe: 'kubernetes', kind: 'kubernetes', target: 'besu-network' })],
+        metrics: {
+          chainprobe_kube_pod_ready: [
+            { labels: pod('besu-validator-1'), value: 1 },
+            { labels: pod('besu-validator-2'), value: 0 },
+          ],
+          chainprobe_kube_container_waiting: [
+            {
+              labels: { ...pod('besu-validator-2'), container: 'besu', reason: 'CrashLoopBackOff' },
+              value: 1,
+            },
+            {
+              labels: { ...pod('besu-validator-1'), container: 'besu', reason: 'CrashLoopBackOff' },
+              value: 0,
+            },
+          ],
+        },
+      }),
+    );
+    expect(s.problems).toEqual([
+      {
+        section: 'pod',
+        title: 'pod besu-validator-2: not ready',
+        detail: 'waiting: CrashLoopBackOff',
+        links: expect.objectContaining({
+          runbook: expect.stringMatching(/#kubernetes-workload-issues$/),
+        }),
+      },
+    ]);
+  });
+});

@@ -62,7 +62,7 @@ export interface BreakerView {
 
 /** A problem in one line, with its links: the top of the status page. */
 export interface Problem {
-  section: 'probe' | 'validators' | 'feed' | 'breaker';
+  section: 'probe' | 'validators' | 'feed' | 'breaker' | 'pod';
   title: string;
   detail: string | null;
   links: ProblemLinks;
@@ -114,7 +114,13 @@ interface Readable {
   get(): Promise<{ name: string; values: Sample[] }>;
 }
 
-const SECTION_PREFIXES = ['chainprobe_validators_', 'chainprobe_oracle_', 'chainprobe_breaker_'];
+const SECTION_PREFIXES = [
+  'chainprobe_validators_',
+  'chainprobe_oracle_',
+  'chainprobe_breaker_',
+  'chainprobe_kube_pod_ready',
+  'chainprobe_kube_container_waiting',
+];
 
 /** Reads the current values of the metrics the status page shows from the registry. */
 export async function readSamples(registry: Registry): Promise<Samples> {
@@ -142,7 +148,10 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
   const validators = validatorsView(input.samples, input.bases);
   const feeds = feedViews(input.samples, input.bases);
   const breakers = breakerViews(input.samples, input.bases);
-  const problems = collectProblems(tasks, validators, feeds, breakers);
+  const problems = [
+    ...collectProblems(tasks, validators, feeds, breakers),
+    ...podProblems(input.samples, input.bases),
+  ];
   const overview = linksFor(placeOfKind('block'), input.bases).dashboard ?? null;
   const reload = input.samples.get('chainprobe_config_last_reload_successful')?.[0]?.value;
   return {
@@ -306,6 +315,28 @@ function collectProblems(
       });
   }
   return out;
+}
+
+// A pod the Kubernetes probe read fine can still be unhealthy: not ready, or a container
+// waiting (CrashLoopBackOff, ImagePullBackOff, ...). Those are problems on the page too.
+function podProblems(samples: Samples, bases: LinkBases): Problem[] {
+  const links = linksFor(placeOfKind('kubernetes'), bases);
+  const waiting = new Map<string, string[]>();
+  for (const s of samples.get('chainprobe_kube_container_waiting') ?? []) {
+    if (s.value !== 1) continue;
+    const pod = String(s.labels.pod);
+    waiting.set(pod, [...(waiting.get(pod) ?? []), String(s.labels.reason)]);
+  }
+  const notReady = (samples.get('chainprobe_kube_pod_ready') ?? [])
+    .filter((s) => s.value === 0)
+    .map((s) => String(s.labels.pod));
+  const pods = [...new Set([...notReady, ...waiting.keys()])].sort();
+  return pods.map((pod) => ({
+    section: 'pod' as const,
+    title: `pod ${pod}: ${notReady.includes(pod) ? 'not ready' : 'ready'}`,
+    detail: waiting.has(pod) ? `waiting: ${[...new Set(waiting.get(pod))].join(', ')}` : null,
+    links,
+  }));
 }
 
 function single(samples: Samples, name: string): number | null {
