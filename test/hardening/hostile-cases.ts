@@ -48,6 +48,8 @@ export interface HostileCase {
   /** Kubernetes API stand-in fault during the case. */
   kubeFault?: 'forbidden' | 'unauthorized' | 'hang' | 'slow' | 'server-error' | 'not-found';
   runs?: number;
+  /** Runs expected to fail, when not all of them (default: every run). */
+  failedRuns?: number;
   /** Verdict per probe on the bad target: a class, or 'ok'. */
   want: Partial<Record<ProbeName, ErrorClass | 'ok'>>;
   /** A class chainprobe_rpc_errors_total{endpoint="bad"} must carry. */
@@ -634,7 +636,9 @@ export const HOSTILE_CASES: HostileCase[] = [
         timestamp: hex(Number(b['timestamp']) - 600),
       };
     }),
-    want: { block: 'ok' },
+    // A head ten minutes old is a stalled head, whatever came before it.
+    want: { block: 'head_stalled' },
+    failedRuns: 1,
     check: async (v) => {
       expect(await v('chainprobe_block_interval_seconds_count')).toBe(1);
       expect(await v('chainprobe_block_interval_seconds_sum')).toBe(0);

@@ -132,7 +132,10 @@ async function expectVerdicts(daemon: Daemon, c: HostileCase): Promise<void> {
     expect({ probe, success }).toEqual({ probe, success: want === 'ok' ? 1 : 0 });
     if (want === 'ok') continue;
     const failures = await classesOf(reg, probe);
-    expect({ probe, failures }).toEqual({ probe, failures: { [want]: c.runs ?? 1 } });
+    expect({ probe, failures }).toEqual({
+      probe,
+      failures: { [want]: c.failedRuns ?? c.runs ?? 1 },
+    });
     const last = await seriesValue(reg, 'chainprobe_probe_last_error', { ...labels, class: want });
     expect({ probe, last }).toEqual({ probe, last: 1 });
   }
