@@ -15,12 +15,29 @@ const CONFIG = 'probes/devnet.yaml';
 const CHAINPROBE_URL = 'http://127.0.0.1:9488';
 
 async function main(): Promise<void> {
-  const log = pino({ level: 'info', transport: { target: 'pino-pretty', options: { colorize: true } } });
+  const log = pino({
+    level: 'info',
+    transport: { target: 'pino-pretty', options: { colorize: true } },
+  });
   log.info('starting the devnet (compiles the oracle contract on first run)');
-  const devnet = await startDevnet({ basePort: BASE_PORT, blockPeriodSeconds: 2, logger: log.child({ c: 'devnet' }) });
+  const devnet = await startDevnet({
+    basePort: BASE_PORT,
+    blockPeriodSeconds: 2,
+    logger: log.child({ c: 'devnet' }),
+  });
   const chainprobe = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/main.ts', '--config', CONFIG, '--log-format', 'pretty', '--log-level', 'info'],
+    [
+      '--import',
+      'tsx',
+      'src/main.ts',
+      '--config',
+      CONFIG,
+      '--log-format',
+      'pretty',
+      '--log-level',
+      'info',
+    ],
     { cwd: ROOT, stdio: 'inherit' },
   );
   printBanner(devnet);

@@ -44,9 +44,12 @@ export function listMetrics(kinds: readonly ProbeKind[]): MetricDoc[] {
 /** The metrics reference as a Markdown table (every series also carries `location`). */
 export function renderMetricsReference(kinds: readonly ProbeKind[]): string {
   const rows = listMetrics(kinds).map(
-    (m) => `| \`${m.name}\` | ${m.type} | ${m.labels.map((l) => `\`${l}\``).join(', ')} | ${m.source} | ${escape(m.help)} |`,
+    (m) =>
+      `| \`${m.name}\` | ${m.type} | ${m.labels.map((l) => `\`${l}\``).join(', ')} | ${m.source} | ${escape(m.help)} |`,
   );
-  return ['| metric | type | labels | from | meaning |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['| metric | type | labels | from | meaning |', '|---|---|---|---|---|', ...rows].join(
+    '\n',
+  );
 }
 
 /** The configuration reference: global, endpoints, common probe fields, then each kind. */
@@ -76,11 +79,22 @@ function section(title: string, schema: z.ZodType): string {
   };
   const required = new Set(json.required ?? []);
   const rows = Object.entries(json.properties ?? {}).map(([key, p]) => {
-    const def = p.default === undefined ? (required.has(key) ? '*required*' : '') : `\`${JSON.stringify(p.default)}\``;
+    const def =
+      p.default === undefined
+        ? required.has(key)
+          ? '*required*'
+          : ''
+        : `\`${JSON.stringify(p.default)}\``;
     return `| \`${key}\` | ${typeOf(p)} | ${def} | ${escape(p.description ?? '')} |`;
   });
   if (rows.length === 0) return `#### ${title}\n\nNo options of its own.`;
-  return [`#### ${title}`, '', '| key | type | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
+  return [
+    `#### ${title}`,
+    '',
+    '| key | type | default | meaning |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 function typeOf(p: JsonProp): string {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classifyHttpStatus, classifyRpcErrorCode, classifyTransportError, RpcError } from './errors.js';
+import {
+  classifyHttpStatus,
+  classifyRpcErrorCode,
+  classifyTransportError,
+  RpcError,
+} from './errors.js';
 
 const coded = (code: string) => Object.assign(new Error(code), { code });
 
@@ -17,10 +22,18 @@ describe('classifyTransportError', () => {
     { desc: 'connect-timeout', err: coded('UND_ERR_CONNECT_TIMEOUT'), want: 'timeout' },
     { desc: 'unreachable', err: coded('EHOSTUNREACH'), want: 'network' },
     { desc: 'prototype-key-code', err: coded('toString'), want: 'network' },
-    { desc: 'http-parser-error', err: Object.assign(new Error('x'), { name: 'HTTPParserError' }), want: 'invalid_response' },
+    {
+      desc: 'http-parser-error',
+      err: Object.assign(new Error('x'), { name: 'HTTPParserError' }),
+      want: 'invalid_response',
+    },
     { desc: 'http-parser-code', err: coded('HPE_INVALID_CONSTANT'), want: 'invalid_response' },
     { desc: 'abort', err: Object.assign(new Error('x'), { name: 'AbortError' }), want: 'aborted' },
-    { desc: 'cause-chain', err: new TypeError('fetch failed', { cause: coded('ECONNREFUSED') }), want: 'connection_refused' },
+    {
+      desc: 'cause-chain',
+      err: new TypeError('fetch failed', { cause: coded('ECONNREFUSED') }),
+      want: 'connection_refused',
+    },
     { desc: 'unknown', err: new Error('weird'), want: 'network' },
     { desc: 'not-an-error', err: 'string thrown', want: 'network' },
     { desc: 'own-error-kept', err: new RpcError('rate_limited', 'x'), want: 'rate_limited' },
@@ -29,7 +42,9 @@ describe('classifyTransportError', () => {
   });
 
   it('turns any error into timeout when our deadline fired', () => {
-    expect(classifyTransportError(Object.assign(new Error('x'), { name: 'AbortError' }), true)).toBe('timeout');
+    expect(
+      classifyTransportError(Object.assign(new Error('x'), { name: 'AbortError' }), true),
+    ).toBe('timeout');
   });
 });
 

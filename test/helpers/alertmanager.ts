@@ -9,7 +9,11 @@ import { freePort, waitFor } from './ports.js';
 export interface AmAlert {
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  status: { state: 'active' | 'suppressed' | 'unprocessed'; inhibitedBy: string[]; silencedBy: string[] };
+  status: {
+    state: 'active' | 'suppressed' | 'unprocessed';
+    inhibitedBy: string[];
+    silencedBy: string[];
+  };
 }
 
 /** A real Alertmanager (Debian's prometheus-alertmanager) on loopback with a temp dir. */
@@ -23,7 +27,9 @@ export interface AlertmanagerServer {
 
 /** Starts Alertmanager with `configYaml` (clustering off). */
 export async function startAlertmanager(configYaml: string): Promise<AlertmanagerServer> {
-  const binary = existsSync('/usr/bin/prometheus-alertmanager') ? 'prometheus-alertmanager' : 'alertmanager';
+  const binary = existsSync('/usr/bin/prometheus-alertmanager')
+    ? 'prometheus-alertmanager'
+    : 'alertmanager';
   const dir = mkdtempSync(join(tmpdir(), 'chainprobe-am-'));
   const configFile = join(dir, 'alertmanager.yml');
   writeFileSync(configFile, configYaml);

@@ -7,26 +7,62 @@ import { ValidatorsWatcher } from './probe.js';
 
 /** Options of the `validators` probe. */
 export const ValidatorsOptions = z.strictObject({
-  /** Endpoint to follow; default the first validator- or rpc-role endpoint (never a gateway). */
-  endpoint: LabelName.optional(),
-  /** Consensus codec; 'auto' detects it from the first decodable block and keeps it. */
-  consensus: z.enum(['auto', 'qbft', 'ibft2']).default('auto'),
-  /** Sliding window W, in blocks, over which participation and liveness are judged. */
-  window: z.number().int().min(4).max(10_000).default(64),
-  /** Largest backlog read after downtime; further behind, skip ahead and count the skip. */
-  maxCatchUpBlocks: z.number().int().min(1).max(10_000).default(64),
-  /** Most blocks fetched in one run (plus the head and one parent). */
-  maxBlocksPerRun: z.number().int().min(1).max(1000).default(32),
-  /** Seal participation over the window at or above which a validator counts as live. */
-  participationThreshold: z.number().min(0).max(1).default(0.5),
-  /** Head age after which the chain counts as halted, seconds; default 10 block periods. */
-  haltedAfterSeconds: z.number().positive().max(86_400).optional(),
-  /** Call the QBFT (IBFT) API: validator set cross-check, signer metrics, pending votes. */
-  qbftApi: z.boolean().default(true),
-  /** Display names by validator address, exported only on chainprobe_validators_validator_info. */
+  endpoint: LabelName.optional().describe(
+    'Endpoint to follow; default the first validator- or rpc-role endpoint (never a gateway).',
+  ),
+  consensus: z
+    .enum(['auto', 'qbft', 'ibft2'])
+    .default('auto')
+    .describe("Consensus codec; 'auto' detects it from the first decodable block and keeps it."),
+  window: z
+    .number()
+    .int()
+    .min(4)
+    .max(10_000)
+    .default(64)
+    .describe('Sliding window W, in blocks, over which participation and liveness are judged.'),
+  maxCatchUpBlocks: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000)
+    .default(64)
+    .describe(
+      'Largest backlog read after downtime; further behind, skip ahead and count the skip.',
+    ),
+  maxBlocksPerRun: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(32)
+    .describe('Most blocks fetched in one run (plus the head and one parent).'),
+  participationThreshold: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.5)
+    .describe('Seal participation over the window at or above which a validator counts as live.'),
+  haltedAfterSeconds: z
+    .number()
+    .positive()
+    .max(86_400)
+    .optional()
+    .describe(
+      'Head age after which the chain counts as halted, seconds; default 10 block periods.',
+    ),
+  qbftApi: z
+    .boolean()
+    .default(true)
+    .describe(
+      'Call the QBFT (IBFT) API: validator set cross-check, signer metrics, pending votes.',
+    ),
   names: z
     .record(z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 20-byte hex address'), LabelName)
-    .optional(),
+    .optional()
+    .describe(
+      'Display names by validator address, exported only on chainprobe_validators_validator_info.',
+    ),
 });
 export type ValidatorsOptions = z.output<typeof ValidatorsOptions>;
 
