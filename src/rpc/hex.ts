@@ -36,3 +36,14 @@ export function parseData(value: unknown, field: string, bytes?: number): string
 export function isMinimalQuantity(value: string): boolean {
   return QUANTITY.test(value);
 }
+
+/** A raw eth_getBlockBy* result as an object: null is a null_result, a non-object bad_response. */
+export function asBlockObject(raw: unknown): Record<string, unknown> {
+  if (raw === null || raw === undefined) {
+    throw new RpcError('null_result', 'the node returned no block');
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new RpcError('bad_response', 'block is not an object');
+  }
+  return raw as Record<string, unknown>;
+}

@@ -1,5 +1,4 @@
-import { RpcError } from '../../rpc/errors.js';
-import { parseData, parseSafeQuantity } from '../../rpc/hex.js';
+import { asBlockObject, parseData, parseSafeQuantity } from '../../rpc/hex.js';
 
 /** The fields of a head block the block probe needs. */
 export interface Head {
@@ -32,12 +31,7 @@ export interface HeadVerdict {
 
 /** Decodes an eth_getBlockByNumber result; a null block is a null_result failure. */
 export function decodeHead(raw: unknown): Head {
-  if (raw === null || raw === undefined)
-    throw new RpcError('null_result', 'the node returned no block');
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new RpcError('bad_response', 'block is not an object');
-  }
-  const b = raw as Record<string, unknown>;
+  const b = asBlockObject(raw);
   return {
     number: parseSafeQuantity(b.number, 'block.number'),
     hash: parseData(b.hash, 'block.hash', 32),

@@ -11,7 +11,7 @@ import {
 import { sortValidators } from '../../consensus/proposer.js';
 import { judgeSeals, recoverSigners, type SealVerdict } from '../../consensus/seals.js';
 import { RpcError } from '../../rpc/errors.js';
-import { parseData, parseSafeQuantity } from '../../rpc/hex.js';
+import { asBlockObject, parseData, parseSafeQuantity } from '../../rpc/hex.js';
 
 /** What one block says about consensus, read from its raw eth_getBlockByNumber JSON. */
 export interface DecodedBlock {
@@ -53,13 +53,7 @@ export interface BlockEnvelope {
 
 /** Reads number, hash, timestamp and miner of a raw block; null block is a null_result. */
 export function decodeEnvelope(raw: unknown): BlockEnvelope {
-  if (raw === null || raw === undefined)
-    throw new RpcError('null_result', 'the node returned no block');
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new RpcError('bad_response', 'block is not an object');
-  }
-
-  const b = raw as Record<string, unknown>;
+  const b = asBlockObject(raw);
   return {
     number: parseSafeQuantity(b.number, 'block.number'),
     hash: parseData(b.hash, 'block.hash', 32),
