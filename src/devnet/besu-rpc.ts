@@ -55,7 +55,7 @@ const QBFT_METHODS = new Set([
 
 // Groups Besu knows but that these nodes do not enable (default APIs are ETH, NET, WEB3), and
 // IBFT methods, which a QBFT chain does not register.
-// Limitation: any name with these prefixes answers -32604, even ones Besu does not have.
+// Limitation: every name with these prefixes answers -32604, even ones Besu does not have.
 const DISABLED_PREFIXES = [
   'admin_',
   'debug_',

@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { ErrorClass } from '../engine/error-class.js';
+import { readCappedBody, type BodyErrors } from './body.js';
 import {
   RpcError,
   classifyHttpStatus,
@@ -141,7 +142,7 @@ export class RpcClient {
       // timers), so the reported latency is the endpoint's and not chainprobe's bookkeeping.
       const started = performance.now();
       const res = await this.pool.request({ method, path, headers: this.headers, body, signal });
-      const text = await readBody(res.body, this.maxBytes);
+      const text = await readCappedBody(res.body, this.maxBytes, RPC_BODY_ERRORS);
       const seconds = (performance.now() - started) / 1000;
       const status = res.statusCode;
       if (method === 'GET' || status === 200) return { status, text, seconds };
@@ -180,26 +181,10 @@ function checkStatus(status: number, text: string): string {
   throw new RpcError(classifyHttpStatus(status), `HTTP status ${status}`, { httpStatus: status });
 }
 
-async function readBody(
-  body: AsyncIterable<Uint8Array> & { destroy(): void },
-  maxBytes: number,
-): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) {
-      body.destroy();
-      throw new RpcError('body_too_large', `response body larger than ${maxBytes} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch (err) {
-    throw new RpcError('invalid_json', 'response body is not valid UTF-8', { cause: err });
-  }
-}
+const RPC_BODY_ERRORS: BodyErrors = {
+  tooLarge: (max) => new RpcError('body_too_large', `response body larger than ${max} bytes`),
+  notUtf8: (cause) => new RpcError('invalid_json', 'response body is not valid UTF-8', { cause }),
+};
 
 /** Parses and checks a JSON-RPC 2.0 response to request `id`; returns `result`. */
 export function parseJsonRpc(status: number, text: string, id: number): unknown {

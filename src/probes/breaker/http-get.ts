@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { readCappedBody, type BodyErrors } from '../../rpc/body.js';
 import { classifyHttpStatus } from '../../rpc/errors.js';
 import { BreakerError, toBreakerError } from './errors.js';
 
@@ -43,30 +44,14 @@ export async function httpGetText(rawUrl: string, opts: HttpGetOptions): Promise
       await res.body.dump();
       throw new BreakerError(classifyHttpStatus(res.statusCode), `HTTP status ${res.statusCode}`);
     }
-    return await readCapped(res.body, opts.maxBytes);
+    return await readCappedBody(res.body, opts.maxBytes, BREAKER_BODY_ERRORS);
   } catch (err) {
     const engineTimeout = (opts.signal.reason as { name?: string } | undefined)?.name;
     throw toBreakerError(err, deadline.aborted || engineTimeout === 'TimeoutError');
   }
 }
 
-async function readCapped(
-  body: AsyncIterable<Uint8Array> & { destroy(): void },
-  maxBytes: number,
-): Promise<string> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.byteLength;
-    if (size > maxBytes) {
-      body.destroy();
-      throw new BreakerError('body_too_large', `body larger than ${maxBytes} bytes`);
-    }
-    chunks.push(chunk);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
-  } catch (err) {
-    throw new BreakerError('bad_response', 'body is not valid UTF-8', { cause: err });
-  }
-}
+const BREAKER_BODY_ERRORS: BodyErrors = {
+  tooLarge: (max) => new BreakerError('body_too_large', `body larger than ${max} bytes`),
+  notUtf8: (cause) => new BreakerError('bad_response', 'body is not valid UTF-8', { cause }),
+};
