@@ -173,7 +173,8 @@ function checkCrossFields(
   });
   if (config.global.timeoutMs >= config.global.intervalMs) {
     issues.push(
-      `global.timeoutMs (${config.global.timeoutMs}) must be below intervalMs (${config.global.intervalMs})`,
+      `global.timeoutMs (${config.global.timeoutMs}) ` +
+        `must be below intervalMs (${config.global.intervalMs})`,
     );
   }
   return issues;

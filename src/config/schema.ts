@@ -78,7 +78,8 @@ export const GlobalSchema = z.strictObject({
     .max(0.5)
     .default(0.1)
     .describe(
-      'Fraction of the interval over which first runs are spread at random (so /readyz turns ready quickly); later runs keep a random slot over the whole interval.',
+      'Fraction of the interval over which first runs are spread at random (so /readyz ' +
+        'turns ready quickly); later runs keep a random slot over the whole interval.',
     ),
   maxResponseBytes: z
     .number()

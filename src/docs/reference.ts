@@ -45,7 +45,8 @@ export function listMetrics(kinds: readonly ProbeKind[]): MetricDoc[] {
 export function renderMetricsReference(kinds: readonly ProbeKind[]): string {
   const rows = listMetrics(kinds).map(
     (m) =>
-      `| \`${m.name}\` | ${m.type} | ${m.labels.map((l) => `\`${l}\``).join(', ')} | ${m.source} | ${escape(m.help)} |`,
+      `| \`${m.name}\` | ${m.type} | ${m.labels.map((l) => `\`${l}\``).join(', ')} | ` +
+      `${m.source} | ${escape(m.help)} |`,
   );
   return ['| metric | type | labels | from | meaning |', '|---|---|---|---|---|', ...rows].join(
     '\n',

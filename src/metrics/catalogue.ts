@@ -135,7 +135,9 @@ export function defineProcessMetrics(registry: Registry) {
     }),
     endpointInfo: new Gauge({
       name: 'chainprobe_endpoint_info',
-      help: 'Always 1 per configured endpoint; labels carry its role, whether it is public, and the validator address whose node it is (empty if none).',
+      help:
+        'Always 1 per configured endpoint; labels carry its role, whether it is public, and ' +
+        'the validator address whose node it is (empty if none).',
       labelNames: ['endpoint', 'role', 'public', 'validator'],
       registers: r,
     }),

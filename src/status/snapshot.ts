@@ -283,7 +283,8 @@ function collectProblems(
     out.push({ section: 'probe', title, detail: t.detail, links: t.links });
   }
   if (validators?.links && (validators.halted || (validators.faultMargin ?? 0) < 0)) {
-    const detail = `${validators.live ?? '?'} live of ${validators.setSize ?? '?'}, quorum ${validators.quorum ?? '?'}`;
+    const { live, setSize, quorum } = validators;
+    const detail = `${live ?? '?'} live of ${setSize ?? '?'}, quorum ${quorum ?? '?'}`;
     out.push({
       section: 'validators',
       title: 'validator set below quorum',

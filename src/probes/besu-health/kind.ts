@@ -28,7 +28,9 @@ export function defineBesuHealthMetrics(registry: Registry) {
   return {
     up: new Gauge({
       name: 'chainprobe_besu_health_up',
-      help: 'Besu health check: 1 UP, 0 DOWN (503), -1 an answer that is neither. check = liveness or readiness.',
+      help:
+        'Besu health check: 1 UP, 0 DOWN (503), -1 an answer that is neither. check = ' +
+        'liveness or readiness.',
       labelNames: ['endpoint', 'check'],
       registers: [registry],
     }),

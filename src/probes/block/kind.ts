@@ -20,7 +20,8 @@ export const BlockOptions = z.strictObject({
     .positive()
     .optional()
     .describe(
-      'Head age (from the block timestamp) beyond which a run fails as head_stalled; default max(10 block periods, 30 s).',
+      'Head age (from the block timestamp) beyond which a run fails as head_stalled; ' +
+        'default max(10 block periods, 30 s).',
     ),
 });
 export type BlockOptions = z.output<typeof BlockOptions>;

@@ -35,7 +35,8 @@ export const KubernetesOptions = z.strictObject({
       publisher: 'app=oracle-publisher',
     })
     .describe(
-      'Component (the `component` label of the chainprobe_kube_ series) to pod label selector; replaces the default map.',
+      'Component (the `component` label of the chainprobe_kube_ series) to pod label ' +
+        'selector; replaces the default map.',
     ),
   validatorAddressLabel: MetadataKey.optional().describe(
     'Pod label holding the validator address (none by default).',
@@ -51,13 +52,15 @@ export const KubernetesOptions = z.strictObject({
     .array(ObjectName)
     .optional()
     .describe(
-      'StatefulSets to report; omitted: all in the namespace; []: none; a missing one fails the run.',
+      'StatefulSets to report; omitted: all in the namespace; []: none; a missing one ' +
+        'fails the run.',
     ),
   deployments: z
     .array(ObjectName)
     .optional()
     .describe(
-      'Deployments to report; omitted: all in the namespace; []: none; a missing one fails the run.',
+      'Deployments to report; omitted: all in the namespace; []: none; a missing one ' +
+        'fails the run.',
     ),
   kubeconfig: z
     .string()
