@@ -10,6 +10,8 @@ export interface TestChain extends Anvil {
   deploy(artifact: Artifact, args: unknown[]): Promise<string>;
   /** Calls state-changing `fn` on `to` from `account` and waits for the receipt. */
   transact(to: string, abi: unknown[], fn: string, args: unknown[]): Promise<void>;
+  /** Waits until `hash` has a receipt (anvil's automine can answer before the block exists). */
+  receipt(hash: string): Promise<{ status: string; contractAddress: string | null }>;
   /** Moves chain time forward by `seconds` and mines one block. */
   advance(seconds: number): Promise<void>;
 }
@@ -20,22 +22,30 @@ export async function startChain(): Promise<TestChain> {
   const [account] = await anvil.rpc<string[]>('eth_accounts');
   if (!account) throw new Error('anvil has no dev account');
 
+  const receipt = async (hash: string) => {
+    // Automine mines before answering, but the receipt can lag the answer by a moment.
+    for (let i = 0; i < 250; i++) {
+      const r = await anvil.rpc<{ status: string; contractAddress: string | null } | null>(
+        'eth_getTransactionReceipt',
+        [hash],
+      );
+      if (r) return r;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(`transaction ${hash} has no receipt after 5 s`);
+  };
   const send = async (tx: Record<string, string>): Promise<string | null> => {
-    const hash = await anvil.rpc('eth_sendTransaction', [
+    const hash = await anvil.rpc<string>('eth_sendTransaction', [
       { from: account, gas: '0x4c4b40', ...tx },
     ]);
-    // Automine mines before answering, but the receipt can lag the answer by a moment.
-    let receipt: { status: string; contractAddress: string | null } | null = null;
-    for (let i = 0; i < 100 && !receipt; i++) {
-      receipt = await anvil.rpc('eth_getTransactionReceipt', [hash]);
-      if (!receipt) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    if (receipt?.status !== '0x1') throw new Error(`transaction ${String(hash)} failed`);
-    return receipt.contractAddress;
+    const r = await receipt(hash);
+    if (r.status !== '0x1') throw new Error(`transaction ${hash} failed`);
+    return r.contractAddress;
   };
   return {
     ...anvil,
     account,
+    receipt,
     async deploy(artifact, args) {
       const iface = new Interface(artifact.abi as InterfaceAbi);
       const address = await send({ data: artifact.bytecode + iface.encodeDeploy(args).slice(2) });

@@ -111,6 +111,11 @@ describe('publisher probe on anvil', () => {
     chain.rpc<string>('eth_sendTransaction', [
       { from: PUBLISHER, to: chain.account, value: hex(value) },
     ]);
+  /** Sends and waits for the block: the balance the probe reads must already have dropped. */
+  const spendFromPublisher = async (value: bigint) => {
+    const r = await chain.receipt(await sendFromPublisher(value));
+    expect(r.status).toBe('0x1');
+  };
 
   it('reads the balance in ether, no runway before a second reading', async () => {
     expect(await run()).toMatchObject({ ok: true });
@@ -120,7 +125,7 @@ describe('publisher probe on anvil', () => {
   });
 
   it('measures the spend rate and a finite runway once the balance drops', async () => {
-    await sendFromPublisher(ONE_ETHER);
+    await spendFromPublisher(ONE_ETHER);
     h.clock.shiftSeconds += 10;
     expect(await run()).toMatchObject({ ok: true });
     const spend = (await gauge('spend_ether_per_second')) ?? 0;
