@@ -12,8 +12,13 @@ export interface Head {
 /** What chainprobe remembers of an endpoint's head between runs. */
 export interface HeadState {
   head: Head;
-  /** Wall time (ms) when this head was first seen. */
+  /**
+   * Wall time (ms) the head changed to this one: its block timestamp, clamped between the run
+   * that still saw the old head and the run that first saw this one.
+   */
   seenAt: number;
+  /** Wall time (ms) of the last run that read this head. */
+  checkedAt: number;
 }
 
 /** The verdict of one observation of an endpoint's head. */
@@ -23,7 +28,7 @@ export interface HeadVerdict {
   advancedBy: number;
   /** Inter-block intervals (seconds) learned from this observation. */
   intervals: number[];
-  /** Seconds since the head last changed, as seen by chainprobe. */
+  /** Seconds since the head last changed (see HeadState.seenAt). */
   unchangedSeconds: number;
   /** Head age: now minus the head's timestamp, seconds (negative if it is in the future). */
   ageSeconds: number;
@@ -49,7 +54,7 @@ export function judgeHead(prev: HeadState | undefined, head: Head, nowMs: number
   if (!prev || prev.head.hash === head.hash) {
     const seenAt = prev?.seenAt ?? nowMs;
     return {
-      state: { head, seenAt },
+      state: { head, seenAt, checkedAt: nowMs },
       advancedBy: 0,
       intervals: [],
       unchangedSeconds: (nowMs - seenAt) / 1000,
@@ -64,7 +69,21 @@ export function judgeHead(prev: HeadState | undefined, head: Head, nowMs: number
     // validators probe, which walks every block, sees each interval exactly.
     for (let i = 0; i < Math.min(advancedBy, 100); i++) intervals.push(Math.max(0, mean));
   }
-  return { state: { head, seenAt: nowMs }, advancedBy, intervals, unchangedSeconds: 0, ageSeconds };
+  // A head that moved forward arrived after the previous run and before this one; its timestamp
+  // says when within that span (QBFT stamps a block as it proposes it). Clamping keeps a skewed
+  // node clock from moving the estimate outside what chainprobe itself saw, so the error is at
+  // most one interval, as when the change time was simply this run's; with sane clocks a halt
+  // shows up to one interval sooner. A head that went back or sideways (a reorg, another node
+  // behind a load balancer) says nothing about when the switch happened: it dates from now.
+  const seenAt =
+    advancedBy > 0 ? Math.min(nowMs, Math.max(prev.checkedAt, head.timestamp * 1000)) : nowMs;
+  return {
+    state: { head, seenAt, checkedAt: nowMs },
+    advancedBy,
+    intervals,
+    unchangedSeconds: (nowMs - seenAt) / 1000,
+    ageSeconds,
+  };
 }
 
 /** Height spread across endpoints: the highest head and how far each endpoint is behind it. */

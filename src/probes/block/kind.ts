@@ -46,7 +46,8 @@ export function defineBlockMetrics(registry: Registry, global: GlobalConfig) {
     ),
     unchanged: gauge(
       'chainprobe_block_head_unchanged_seconds',
-      'Seconds since chainprobe last saw the endpoint head change.',
+      'Seconds since the endpoint head changed (dated by the new head timestamp, ' +
+        'clamped between the runs that saw the old and the new head).',
     ),
     behind: gauge(
       'chainprobe_block_behind_blocks',
