@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { renderMetrics } from './render.js';
+import { SLICE_SERIES, renderMetrics } from './render.js';
 
 function sampleRegistry(): Registry {
   const registry = new Registry();
@@ -29,6 +29,21 @@ function sampleRegistry(): Registry {
   return registry;
 }
 
+// One histogram of more than two slices (its bucket, sum and count lines), beside small metrics.
+function bigRegistry(): Registry {
+  const registry = sampleRegistry();
+  const big = new Histogram({
+    name: 'x_big_seconds',
+    help: 'Many series.',
+    labelNames: ['endpoint'],
+    buckets: [0.1, 1, 10],
+    registers: [registry],
+  });
+  const endpoints = Math.ceil((2.5 * SLICE_SERIES) / 6);
+  for (let i = 0; i < endpoints; i++) big.observe({ endpoint: `e${i}` }, i % 20);
+  return registry;
+}
+
 describe('renderMetrics', () => {
   it('renders byte for byte what Registry.metrics() renders', async () => {
     const registry = sampleRegistry();
@@ -45,6 +60,28 @@ describe('renderMetrics', () => {
     };
     expect(await ranDuring(() => registry.metrics())).toBe(false);
     expect(await ranDuring(() => renderMetrics(registry))).toBe(true);
+  });
+
+  it('renders a metric of several slices byte for byte', async () => {
+    const registry = bigRegistry();
+    const text = await renderMetrics(registry);
+    expect(text).toBe(await registry.metrics());
+    expect(text.match(/^# TYPE x_big_seconds histogram$/gm)).toHaveLength(1);
+  });
+
+  it('yields within a metric of several slices', async () => {
+    const registry = new Registry();
+    const big = new Gauge({ name: 'x_many', help: 'h', labelNames: ['k'], registers: [registry] });
+    for (let i = 0; i < 3 * SLICE_SERIES; i++) big.set({ k: String(i) }, i);
+    let turns = 0;
+    const tick = (): void => {
+      turns++;
+      if (turns < 100) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await renderMetrics(registry);
+    // One turn after the metric's last slice is the only one between metrics; slices add two.
+    expect(turns).toBeGreaterThanOrEqual(3);
   });
 
   it('leaves OpenMetrics registries to prom-client', async () => {

@@ -3,6 +3,9 @@
  * figures and goal ratios (value / goal limit: at most 1 meets it) and writes it as JSON to
  * test/bench/results/latest.json. A missed goal is a row with its cause, never a failure: the
  * exit code is non-zero only when the runner itself crashes. See docs/benchmarks.md.
+ *
+ * `npm run bench -- 3 5` runs only the benchmarks whose names start with those numbers and
+ * writes test/bench/results/partial.json instead, so latest.json always holds a whole run.
  */
 import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,6 +21,7 @@ import { failedRow, formatTable, writeResults, type BenchRow } from './rows.js';
 import { benchScrape } from './scrape.js';
 
 const RESULTS = fileURLToPath(new URL('./results/latest.json', import.meta.url));
+const PARTIAL = fileURLToPath(new URL('./results/partial.json', import.meta.url));
 
 /** One benchmark of the run: its name and how to run it. */
 interface Bench {
@@ -54,10 +58,16 @@ function benches(blackbox: string | null): Bench[] {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const blackbox = ensureBlackbox();
+  const only = process.argv.slice(2);
+  const all = benches(null);
+  const chosen =
+    only.length === 0 ? all : all.filter((b) => only.includes(b.name.split(' ')[0] ?? ''));
+  if (chosen.length === 0) throw new Error(`no benchmark named ${only.join(', ')}`);
+  const blackbox = chosen.some((b) => b.name === '1 overhead') ? ensureBlackbox() : null;
   const rows: BenchRow[] = [];
   const runs: Array<{ bench: string; seconds: number; loadavg1m: number }> = [];
-  for (const bench of benches(blackbox)) {
+  const names = new Set(chosen.map((b) => b.name));
+  for (const bench of benches(blackbox).filter((b) => names.has(b.name))) {
     const t0 = Date.now();
     const load = loadavg()[0] ?? 0;
     process.stderr.write(`bench ${bench.name} (load average ${load.toFixed(1)}) ...\n`);
@@ -74,7 +84,8 @@ async function main(): Promise<void> {
   const met = rows.filter((r) => r.met === true).length;
   const missed = rows.filter((r) => r.met === false).length;
   process.stdout.write(`goals met ${met}, missed ${missed}; ${totalSeconds.toFixed(0)} s\n`);
-  writeResults(RESULTS, {
+  const file = chosen.length === all.length ? RESULTS : PARTIAL;
+  writeResults(file, {
     date: new Date().toISOString(),
     machine: machine(),
     blackbox: blackbox ?? 'not available',
@@ -82,7 +93,7 @@ async function main(): Promise<void> {
     runs,
     rows,
   });
-  process.stdout.write(`written ${RESULTS}\n`);
+  process.stdout.write(`written ${file}\n`);
 }
 
 main().then(
