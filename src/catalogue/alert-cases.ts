@@ -869,6 +869,12 @@ function canaryCases(): AlertCase[] {
       endpoint: 'gateway',
       location,
     });
+  const started = (location: string) =>
+    sel('chainprobe_canary_started_timestamp_seconds', {
+      ...C,
+      endpoint: 'gateway',
+      location,
+    });
   const err = (cls: string, location = 'dc-a') =>
     sel('chainprobe_probe_last_error', {
       ...C,
@@ -896,7 +902,49 @@ function canaryCases(): AlertCase[] {
       alert: 'CanaryNotIncluded',
       kind: 'fires',
       desc: 'last-inclusion-stuck-everywhere',
-      series: { [last('dc-a')]: '0+60x5 300x60', [last('dc-b')]: '0+60x4 240x60' },
+      series: {
+        [last('dc-a')]: '0+60x5 300x60',
+        [last('dc-b')]: '0+60x4 240x60',
+        [started('dc-a')]: flat(0),
+        [started('dc-b')]: flat(0),
+      },
+      evalAt: '25m',
+      expect: [{ labels: C, value: 1200 }],
+    },
+    {
+      // The success timestamp is absent until the first inclusion: counted from the start,
+      // firing once 900 s and the 60 s `for` have passed (first true at 915 s, firing at 975 s).
+      alert: 'CanaryNotIncluded',
+      kind: 'fires',
+      desc: 'never-included-since-start',
+      series: { [started('dc-a')]: flat(0), [started('dc-b')]: flat(60) },
+      evalAt: '16m15s',
+      expect: [{ labels: C, value: 975 }],
+    },
+    {
+      alert: 'CanaryNotIncluded',
+      kind: 'edge',
+      desc: 'never-included-not-yet-held-for',
+      series: { [started('dc-a')]: flat(0) },
+      evalAt: '16m',
+      expect: [],
+    },
+    {
+      // chainprobe restarting every 5 minutes: each start is newer, the earliest in the hour
+      // still counts.
+      alert: 'CanaryNotIncluded',
+      kind: 'fires',
+      desc: 'restart-loop-never-included',
+      series: { [started('dc-a')]: '0x4 300x4 600x4 900x4 1200x4 1500x4' },
+      evalAt: '20m',
+      expect: [{ labels: C, value: 1200 }],
+    },
+    {
+      // A restart forgets the success; Prometheus still has it.
+      alert: 'CanaryNotIncluded',
+      kind: 'fires',
+      desc: 'restart-after-last-inclusion',
+      series: { [last('dc-a')]: '0+60x5 stale', [started('dc-a')]: '0x5 360x60' },
       evalAt: '25m',
       expect: [{ labels: C, value: 1200 }],
     },
@@ -904,16 +952,41 @@ function canaryCases(): AlertCase[] {
       alert: 'CanaryNotIncluded',
       kind: 'healthy',
       desc: 'included-from-one-location',
-      series: { [last('dc-a')]: '0+60x5 300x60', [last('dc-b')]: grow(60) },
+      series: {
+        [last('dc-a')]: '0+60x5 300x60',
+        [last('dc-b')]: grow(60),
+        [started('dc-a')]: flat(0),
+        [started('dc-b')]: flat(0),
+      },
       evalAt: '25m',
+      expect: [],
+    },
+    {
+      alert: 'CanaryNotIncluded',
+      kind: 'healthy',
+      desc: 'restart-then-included-again',
+      series: {
+        [last('dc-a')]: '0+60x10 stale 660+60x50',
+        [started('dc-a')]: '0x10 630x50',
+      },
+      evalAt: '40m',
       expect: [],
     },
     {
       alert: 'CanaryNotIncluded',
       kind: 'edge',
       desc: 'exactly-fifteen-minutes',
-      series: { [last('dc-a')]: '0+60x10 600x60' },
+      series: { [last('dc-a')]: '0+60x10 600x60', [started('dc-a')]: flat(0) },
       evalAt: '25m',
+      expect: [],
+    },
+    {
+      // Its old success stays in the hour's look-back, but the canary is gone.
+      alert: 'CanaryNotIncluded',
+      kind: 'edge',
+      desc: 'canary-removed-from-configuration',
+      series: { [last('dc-a')]: '0+60x10 stale', [started('dc-a')]: '0x10 stale' },
+      evalAt: '40m',
       expect: [],
     },
     {

@@ -834,16 +834,27 @@ const CANARY_ALERTS: readonly AlertDefinition[] = [
     component: 'chain',
     incident: 'network-outage',
     // Newest success from any location (max): one location getting transactions in is enough
-    // to show the chain accepts them. Absent until the first success after start-up.
-    expr: 'time() - max by (probe) (chainprobe_canary_last_success_timestamp_seconds) > 900',
+    // to show the chain accepts them. The success timestamp is absent until a canary's first
+    // inclusion, so with no success anywhere the clock runs from the earliest start (`or`
+    // matches on probe, the only label either side keeps). Both look back an hour through
+    // Prometheus' own samples, so a restart or reload (which forgets the success and restarts
+    // the canary) neither resets the clock nor, in a loop, hides the fault for good. The `and`
+    // keeps the alert to canaries that still exist: a probe removed from the configuration
+    // leaves its old success timestamp in that hour.
+    expr:
+      'time() - (max by (probe) ' +
+      '(max_over_time(chainprobe_canary_last_success_timestamp_seconds[1h])) or min by (probe) ' +
+      '(min_over_time(chainprobe_canary_started_timestamp_seconds[1h]))) > 900 and on (probe) ' +
+      'max by (probe) (max_over_time(chainprobe_canary_started_timestamp_seconds[10m]))',
     forSeconds: 60,
     severity: 'critical',
     priority: 'P1',
     summary: 'No canary transaction was included for {{ $value | humanizeDuration }}',
     description:
-      "chainprobe's canary ({{ $labels.probe }}) last got a transaction included " +
-      '{{ $value | humanizeDuration }} ago, from every location. Blocks may still be produced, ' +
-      'but transactions do not get in: users cannot transact.',
+      "chainprobe's canary ({{ $labels.probe }}) has got no transaction included for " +
+      '{{ $value | humanizeDuration }}, from any location (counted from its start if it never ' +
+      'got one in). Blocks may still be produced, but transactions do not get in: users cannot ' +
+      'transact.',
     dashboard: 'chainprobe-overview',
   },
   {

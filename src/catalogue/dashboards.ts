@@ -72,9 +72,15 @@ function networkRow(opts: CatalogueOptions): RowSpec {
       {
         type: 'stat',
         title: 'Time since a canary transaction got in',
-        description: "Newest inclusion of chainprobe's own transaction, any location.",
+        description:
+          "Newest inclusion of chainprobe's own transaction, any location; before the first " +
+          'inclusion, time since the canary started.',
         queries: [
-          { expr: `time() - max(chainprobe_canary_last_success_timestamp_seconds{${LOC}})` },
+          {
+            expr:
+              `time() - (max(chainprobe_canary_last_success_timestamp_seconds{${LOC}}) ` +
+              `or min(chainprobe_canary_started_timestamp_seconds{${LOC}}))`,
+          },
         ],
         unit: 's',
         steps: trafficLight(300, 900),

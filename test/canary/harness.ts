@@ -15,6 +15,8 @@ export interface CanaryHarness {
   /** A new runner (fresh memory) on the same registry: a chainprobe restart. */
   restart(): void;
   value(name: string): Promise<number | undefined>;
+  /** Deletes the runner's series, as removing the probe does. */
+  dispose(): void;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export function canaryHarness(
       runner = make();
     },
     value: (name) => valueOf(registry, `chainprobe_canary_${name}`, { probe: 'canary' }),
+    dispose: () => runner.dispose(),
     close: () => client.close(),
   };
 }

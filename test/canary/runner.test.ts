@@ -228,3 +228,41 @@ describe('canary failures', () => {
     }
   });
 });
+
+describe('canary timestamps', () => {
+  it('exports its start before any run and keeps it through failures', async () => {
+    node.sendAnswer = { code: -32000, message: 'txpool is full' };
+    const before = Date.now() / 1000;
+    const h = canaryHarness(server.url, { keyEnv: KEY_ENV }, { timeoutMs: 1500 });
+    try {
+      const started = await h.value('started_timestamp_seconds');
+      expect(started).toBeGreaterThanOrEqual(before);
+      expect(started).toBeLessThanOrEqual(Date.now() / 1000);
+      expect(await h.value('last_success_timestamp_seconds')).toBeUndefined();
+
+      expect(await h.run()).toMatchObject({ ok: false, errorClass: 'rejected_pool_full' });
+      expect(await h.value('started_timestamp_seconds')).toBe(started);
+      expect(await h.value('last_success_timestamp_seconds')).toBeUndefined();
+
+      node.sendAnswer = undefined;
+      expect(await h.run()).toMatchObject({ ok: true });
+      expect(await h.value('last_success_timestamp_seconds')).toBeGreaterThanOrEqual(started!);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('restarts its start on a new runner and drops it on dispose', async () => {
+    const h = canaryHarness(server.url, { keyEnv: KEY_ENV }, { timeoutMs: 1500 });
+    try {
+      const first = await h.value('started_timestamp_seconds');
+      await new Promise((r) => setTimeout(r, 20));
+      h.restart();
+      expect(await h.value('started_timestamp_seconds')).toBeGreaterThan(first!);
+      h.dispose();
+      expect(await h.value('started_timestamp_seconds')).toBeUndefined();
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -65,6 +65,11 @@ export function defineCanaryMetrics(registry: Registry, global: GlobalConfig) {
       'chainprobe_canary_last_success_timestamp_seconds',
       'Unix time when a canary transaction was last included with a receipt.',
     ),
+    started: gauge(
+      'chainprobe_canary_started_timestamp_seconds',
+      'Unix time when this canary was created (start-up or reload); CanaryNotIncluded counts ' +
+        'from here until the first inclusion.',
+    ),
     acceptance: histogram(
       'chainprobe_canary_acceptance_seconds',
       'eth_sendRawTransaction round trip: sending until the node returned the hash.',

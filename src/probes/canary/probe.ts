@@ -52,6 +52,9 @@ export class CanaryRunner {
   ) {
     this.log = ctx.logger.child({ component: 'canary', probe: probe.name, endpoint });
     this.labels = { probe: probe.name, endpoint };
+    // Present from creation, so an alert can tell a canary that never got a transaction in
+    // from one that does not exist (the success timestamp is absent until the first inclusion).
+    metrics.started.set(this.labels, ctx.now() / 1000);
   }
 
   /** One run: follow the transaction in flight, else send one and follow it. */
