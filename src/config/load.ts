@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument, YAMLError, YAMLWarning } from 'yaml';
+import { LineCounter, parseDocument, YAMLError, YAMLWarning, type Document } from 'yaml';
 import { z } from 'zod';
+import { readCaBundle } from './ca-bundle.js';
+import {
+  checkCrossFields,
+  resolveTiming,
+  type CheckInput,
+  type Issue,
+  type Path,
+} from './cross-check.js';
 import { ConfigError } from './errors.js';
 import {
   EndpointSchema,
@@ -9,6 +17,7 @@ import {
   type EndpointConfig,
   type GlobalConfig,
   type ProbeCommon,
+  type SchemaEndpoint,
 } from './schema.js';
 import type { ProbeKind } from '../engine/probe-kind.js';
 import { secretsOfUrl } from '../redact.js';
@@ -24,8 +33,6 @@ export interface Config {
   /** Strings that must never leave the process (credentials found in the config). */
   secrets: string[];
 }
-
-type Path = ReadonlyArray<PropertyKey>;
 
 /** Reads, substitutes ${ENV}, and validates a YAML configuration file. */
 export function loadConfigFile(
@@ -47,24 +54,27 @@ export function loadConfigFile(
   return parseConfig(text, kinds, env);
 }
 
-/** Validates YAML text; throws ConfigError listing every problem at once. */
+/** Validates YAML text; throws ConfigError listing every problem at once, in file order. */
 export function parseConfig(
   text: string,
   kinds: readonly ProbeKind[],
   env: NodeJS.ProcessEnv = process.env,
 ): Config {
-  const raw = parseYamlText(text);
-  const envIssues: string[] = [];
-  const substituted = substituteEnv(raw, env, [], envIssues);
-  if (envIssues.length > 0) throw new ConfigError(envIssues);
+  const { raw, lineOf } = parseYamlText(text);
+  const envIssues: Issue[] = [];
+  const substituted = substituteEnv(raw, env, [], envIssues) ?? {};
+  if (envIssues.length > 0) throw configError(envIssues, lineOf);
 
-  const result = buildSchema(kinds).safeParse(substituted ?? {});
-  if (!result.success) {
-    throw new ConfigError(result.error.issues.map((i) => formatIssue(i, substituted)));
-  }
-  const config = resolveDefaults(result.data);
-  const crossIssues = checkCrossFields(config, kinds, env);
-  if (crossIssues.length > 0) throw new ConfigError(crossIssues);
+  const schema = buildSchema(kinds);
+  const result = schema.root.safeParse(substituted);
+  const parsed = result.success ? result.data : parseParts(substituted, schema);
+  const { endpoints, issues } = loadCaBundles(parsed.endpoints);
+  if (!result.success) issues.push(...result.error.issues.map((i) => toIssue(i, substituted)));
+  const input = { ...parsed, endpoints, ...namesOf(substituted) };
+  issues.push(...checkCrossFields(input, kinds, env));
+  if (issues.length > 0 || !result.success) throw configError(issues, lineOf);
+
+  const config = resolveDefaults({ ...result.data, endpoints: endpoints as EndpointConfig[] });
   // Kinds that read a secret from a file or the environment (the canary's key) add it here.
   for (const p of config.probes) {
     config.secrets.push(...(kinds.find((k) => k.kind === p.kind)?.secrets?.(p, env) ?? []));
@@ -72,21 +82,41 @@ export function parseConfig(
   return config;
 }
 
-function parseYamlText(text: string): unknown {
+type LineOf = (path: Path) => number;
+
+function configError(issues: Issue[], lineOf: LineOf): ConfigError {
+  // Array.prototype.sort is stable: problems on one line keep the order they were found in.
+  const sorted = issues
+    .map((issue) => ({ issue, line: lineOf(issue.path) }))
+    .sort((a, b) => a.line - b.line);
+  return new ConfigError(sorted.map((s) => s.issue.text));
+}
+
+function parseYamlText(text: string): { raw: unknown; lineOf: LineOf } {
   // The yaml library would print warnings (an unknown `!tag`, ...) to stderr quoting the source
   // line, which may hold a credential: keep it silent and report problems by line and code only.
-  const doc = parseDocument(text, { prettyErrors: true, logLevel: 'silent' });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, logLevel: 'silent', lineCounter });
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
     throw new ConfigError(problems.map(describeYamlProblem));
   }
+  const lineOf = (path: Path) => lineOfPath(doc, lineCounter, path);
   try {
-    return doc.toJS({ maxAliasCount: 100 });
+    return { raw: doc.toJS({ maxAliasCount: 100 }), lineOf };
   } catch (err) {
     throw new ConfigError(['not valid YAML: too many alias expansions'], { cause: err });
   }
 }
 
+// The line of the deepest node on `path` that exists in the file (a missing key: its parent's).
+function lineOfPath(doc: Document, counter: LineCounter, path: Path): number {
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | null;
+    if (node?.range) return counter.linePos(node.range[0]).line;
+  }
+  return 0;
+}
 function describeYamlProblem(p: YAMLError): string {
   const where = p.linePos ? ` at line ${p.linePos[0].line}` : '';
   const code = p.code.toLowerCase().replace(/_/g, ' ');
@@ -103,11 +133,68 @@ function buildSchema(kinds: readonly ProbeKind[]) {
     probeSchemas.length > 0
       ? z.discriminatedUnion('kind', probeSchemas as unknown as [z.ZodObject, ...z.ZodObject[]])
       : ProbeCommonSchema;
-  return z.strictObject({
-    global: GlobalSchema.default(GlobalSchema.parse({})),
+  const global = GlobalSchema.default(GlobalSchema.parse({}));
+  const root = z.strictObject({
+    global,
     endpoints: z.array(EndpointSchema).min(1, 'must name at least one endpoint'),
     probes: z.array(probe).default([]),
   });
+  return { root, global, probe };
+}
+
+/** The configuration's parts, each undefined where it has schema errors. */
+interface Parts {
+  global: GlobalConfig | undefined;
+  endpoints: ReadonlyArray<SchemaEndpoint | undefined>;
+  probes: ReadonlyArray<Record<string, unknown> | undefined>;
+}
+
+// When the whole fails, each part is parsed alone so the cross-field rules can still run on
+// the parts that are valid (the schema's own issues come from the whole parse).
+function parseParts(input: unknown, schema: ReturnType<typeof buildSchema>): Parts {
+  const top = isRecord(input) ? input : {};
+  const each = <T>(list: unknown, part: z.ZodType<T>) =>
+    Array.isArray(list) ? list.map((v) => part.safeParse(v).data) : [];
+  return {
+    global: schema.global.safeParse(top.global).data,
+    endpoints: each(top.endpoints, EndpointSchema),
+    probes: each(top.probes, schema.probe) as Parts['probes'],
+  };
+}
+
+// The entries' names as written, even in entries that are otherwise invalid; a list that is
+// not a list at all gives no names, so references into it are not judged.
+function namesOf(input: unknown): Pick<CheckInput, 'endpointNames' | 'probeNames'> {
+  const top = isRecord(input) ? input : {};
+  const names = (list: unknown) =>
+    Array.isArray(list)
+      ? list.map((v) => (isRecord(v) && typeof v.name === 'string' ? v.name : undefined))
+      : list === undefined
+        ? []
+        : [undefined];
+  return { endpointNames: names(top.endpoints), probeNames: names(top.probes) };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+// Reads every tls.caFile of the valid endpoints. An endpoint whose file is unusable counts as
+// invalid for the cross-field rules.
+function loadCaBundles(endpoints: Parts['endpoints']): {
+  endpoints: Array<EndpointConfig | undefined>;
+  issues: Issue[];
+} {
+  const issues: Issue[] = [];
+  const loaded = endpoints.map((e, i): EndpointConfig | undefined => {
+    if (e?.tls === undefined) return e as EndpointConfig | undefined;
+    const ca = readCaBundle(e.tls.caFile);
+    if (typeof ca !== 'string') return { ...e, tls: { ...e.tls, ca } };
+    const path = ['endpoints', i, 'tls', 'caFile'];
+    issues.push({ path, text: `${formatPath(path)} (${e.tls.caFile}) ${ca}` });
+    return undefined;
+  });
+  return { endpoints: loaded, issues };
 }
 
 function resolveDefaults(data: {
@@ -116,11 +203,7 @@ function resolveDefaults(data: {
   probes: Array<Record<string, unknown>>;
 }): Config {
   const { global } = data;
-  const probes = data.probes.map((p) => ({
-    ...p,
-    intervalMs: (p.intervalMs as number | undefined) ?? global.intervalMs,
-    timeoutMs: (p.timeoutMs as number | undefined) ?? global.timeoutMs,
-  })) as ProbeConfig[];
+  const probes = data.probes.map((p) => resolveTiming(p, global));
   const secrets = [
     ...data.endpoints.flatMap((e) => [...secretsOfUrl(e.url), ...Object.values(e.headers ?? {})]),
     ...collectProbeSecrets(data.probes),
@@ -144,59 +227,26 @@ function collectProbeSecrets(value: unknown, key = ''): string[] {
   return [];
 }
 
-function checkCrossFields(
-  config: Config,
-  kinds: readonly ProbeKind[],
-  env: NodeJS.ProcessEnv,
-): string[] {
-  const issues: string[] = [];
-  const endpointNames = new Set<string>();
-  config.endpoints.forEach((e, i) => {
-    if (endpointNames.has(e.name)) issues.push(`endpoints[${i}].name (${e.name}) is used twice`);
-    endpointNames.add(e.name);
-  });
-  const probeNames = new Set<string>();
-  config.probes.forEach((p, i) => {
-    const at = `probes[${i}]`;
-    if (probeNames.has(p.name)) issues.push(`${at}.name (${p.name}) is used twice`);
-    probeNames.add(p.name);
-    if (p.timeoutMs >= p.intervalMs) {
-      issues.push(`${at}.timeoutMs (${p.timeoutMs}) must be below intervalMs (${p.intervalMs})`);
-    }
-    (p.endpoints ?? []).forEach((name, j) => {
-      if (!endpointNames.has(name)) {
-        issues.push(`${at}.endpoints[${j}] (${name}) names no configured endpoint`);
-      }
-    });
-    const kind = kinds.find((k) => k.kind === p.kind);
-    for (const msg of kind?.check?.(p, { ...config, env }) ?? []) issues.push(`${at}.${msg}`);
-  });
-  if (config.global.timeoutMs >= config.global.intervalMs) {
-    issues.push(
-      `global.timeoutMs (${config.global.timeoutMs}) ` +
-        `must be below intervalMs (${config.global.intervalMs})`,
-    );
-  }
-  return issues;
-}
-
 /** Replaces ${NAME} in every string value; `$${` stands for a literal `${`. */
 function substituteEnv(
   value: unknown,
   env: NodeJS.ProcessEnv,
   path: Path,
-  issues: string[],
+  issues: Issue[],
 ): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$(\$?)\{([^}]*)\}/g, (whole, escape: string, name: string) => {
       if (escape) return whole.slice(1);
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-        issues.push(`${formatPath(path)}: \${${name}} is not a valid variable name`);
+        issues.push({
+          path,
+          text: `${formatPath(path)}: \${${name}} is not a valid variable name`,
+        });
         return '';
       }
       const v = env[name];
       if (v === undefined)
-        issues.push(`${formatPath(path)}: environment variable ${name} is not set`);
+        issues.push({ path, text: `${formatPath(path)}: environment variable ${name} is not set` });
       return v ?? '';
     });
   }
@@ -216,6 +266,12 @@ export function formatPath(path: Path): string {
     out += typeof part === 'number' ? `[${part}]` : `${out ? '.' : ''}${String(part)}`;
   }
   return out || '(root)';
+}
+
+// Unknown keys are placed at the first such key's line, other problems at their value's.
+function toIssue(issue: z.core.$ZodIssue, input: unknown): Issue {
+  const key = issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [];
+  return { path: [...issue.path, ...key], text: formatIssue(issue, input) };
 }
 
 function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CaBundle } from './ca-bundle.js';
 
 /** Names that end up in labels: short, printable, no URL characters. */
 export const LabelName = z
@@ -99,6 +100,19 @@ export const GlobalSchema = z.strictObject({
     .describe('Base URL of Grafana for dashboard links on the status page (optional).'),
 });
 
+/** TLS settings of an https endpoint (blackbox_exporter's tls_config ca_file, server_name). */
+export const EndpointTlsSchema = z.strictObject({
+  caFile: z.string().min(1).describe('PEM file of the CA certificates to trust.'),
+  serverName: z
+    .string()
+    .regex(
+      /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
+      'must be a DNS host name',
+    )
+    .optional()
+    .describe('Host name sent as SNI and verified in the certificate; default the URL host.'),
+});
+
 /** A JSON-RPC endpoint: a Besu node, an RPC node or a gateway in front of them. */
 export const EndpointSchema = z.strictObject({
   name: LabelName.describe(
@@ -131,6 +145,12 @@ export const EndpointSchema = z.strictObject({
     .max(64)
     .default(4)
     .describe('Keep-alive connections kept per endpoint.'),
+  tls: EndpointTlsSchema.optional().describe(
+    'https only: `caFile`, a PEM bundle of the CAs to trust instead of the system roots ' +
+      '(read at start and on every reload), and `serverName`, the DNS name sent as SNI and ' +
+      'verified in the certificate (default: the URL host). Applies to JSON-RPC, Besu health ' +
+      "and the security probe's certificate check.",
+  ),
 });
 
 /** Fields every probe has, whatever its kind. */
@@ -146,7 +166,15 @@ export const ProbeCommonSchema = z.strictObject({
 });
 
 export type GlobalConfig = z.output<typeof GlobalSchema>;
-export type EndpointConfig = z.output<typeof EndpointSchema>;
+/** An endpoint as the schema outputs it, before its CA file is read. */
+export type SchemaEndpoint = z.output<typeof EndpointSchema>;
+/**
+ * An endpoint's TLS settings: the schema's fields plus the CA bundle, which the loader always
+ * sets (an endpoint built from the schema alone has none, and clientTlsOf refuses it).
+ */
+export type EndpointTls = z.output<typeof EndpointTlsSchema> & { ca?: CaBundle };
+/** An endpoint after load; `tls.ca` holds the CA bundle read from `tls.caFile`. */
+export type EndpointConfig = Omit<z.output<typeof EndpointSchema>, 'tls'> & { tls?: EndpointTls };
 /** Common probe fields after defaults; interval and timeout resolved from `global`. */
 export type ProbeCommon = Omit<z.output<typeof ProbeCommonSchema>, 'intervalMs' | 'timeoutMs'> & {
   intervalMs: number;

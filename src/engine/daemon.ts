@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import type { Config, ProbeConfig } from '../config/load.js';
+import { clientTlsOf } from '../config/client-tls.js';
 import type { EndpointConfig } from '../config/schema.js';
 import { defineCoreMetrics, type CoreMetrics } from '../metrics/catalogue.js';
 import { dropSeries } from '../metrics/series.js';
@@ -191,6 +192,7 @@ export class Daemon {
     const client = new RpcClient({
       url: ep.url,
       headers: ep.headers,
+      tls: clientTlsOf(ep),
       maxConnections: ep.maxConnections,
       maxResponseBytes: this.config.global.maxResponseBytes,
       onCall: ({ method, seconds, errorClass }) => {

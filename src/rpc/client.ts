@@ -17,10 +17,18 @@ export interface CallObservation {
   errorClass: ErrorClass | null;
 }
 
+/** TLS options of an https endpoint: trusted CAs (PEM, replacing the system roots) and SNI. */
+export interface ClientTls {
+  ca: string;
+  /** DNS name sent as SNI and verified in the certificate; default the URL host. */
+  serverName?: string;
+}
+
 /** Options of one endpoint's client. */
 export interface RpcClientOptions {
   url: string;
   headers?: Record<string, string>;
+  tls?: ClientTls | undefined;
   maxConnections?: number;
   maxResponseBytes?: number;
   onCall?: (obs: CallObservation) => void;
@@ -60,6 +68,7 @@ export class RpcClient {
       // Our own AbortSignal deadline governs; undici's timers only back it up.
       headersTimeout: 600_000,
       bodyTimeout: 600_000,
+      ...(opts.tls ? { connect: connectOptions(opts.tls) } : {}),
     });
     this.path = `${url.pathname}${url.search}`;
     this.headers = { 'content-type': 'application/json', ...authHeader(url), ...opts.headers };
@@ -154,6 +163,12 @@ export class RpcClient {
       opts.signal?.removeEventListener('abort', onOuterAbort);
     }
   }
+}
+
+/** The TLS options of a connection to an endpoint with `tls` set (Pool, or node:tls itself). */
+export function connectOptions(tls: ClientTls): { ca: string; servername?: string } {
+  // With a servername, Node verifies the certificate against it instead of the URL host.
+  return { ca: tls.ca, ...(tls.serverName !== undefined ? { servername: tls.serverName } : {}) };
 }
 
 function authHeader(url: URL): Record<string, string> {

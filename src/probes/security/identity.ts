@@ -1,3 +1,4 @@
+import { clientTlsOf } from '../../config/client-tls.js';
 import type { EndpointConfig } from '../../config/schema.js';
 import type { RpcClient } from '../../rpc/client.js';
 import { RpcError } from '../../rpc/errors.js';
@@ -76,7 +77,7 @@ export class IdentityTracker {
     signal: AbortSignal,
     outcome: CheckOutcome,
   ): Promise<void> {
-    const cert = await fetchCertificate(ep.url, signal);
+    const cert = await fetchCertificate(ep.url, signal, clientTlsOf(ep));
     this.metrics.certExpiry.set({ endpoint: ep.name }, cert.notAfterMs / 1000);
     const pin = this.expect.tlsPins[ep.name];
     const first = this.certs.get(ep.name);

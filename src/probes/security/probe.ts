@@ -1,3 +1,4 @@
+import { clientTlsOf } from '../../config/client-tls.js';
 import type { EndpointConfig, ProbeCommon } from '../../config/schema.js';
 import type { ProbeContext, ProbeResult, ProbeTask } from '../../engine/probe-kind.js';
 import { RpcClient } from '../../rpc/client.js';
@@ -83,6 +84,7 @@ function privilegedClient(ctx: ProbeContext, ep: EndpointConfig): RpcClient {
   return new RpcClient({
     url: ep.url,
     ...(ep.headers ? { headers: ep.headers } : {}),
+    tls: clientTlsOf(ep),
     maxConnections: 1,
     maxResponseBytes: ctx.global.maxResponseBytes,
   });

@@ -1,5 +1,6 @@
 import { connect, type PeerCertificate } from 'node:tls';
 import { isIP } from 'node:net';
+import { connectOptions, type ClientTls } from '../../rpc/client.js';
 import { RpcError, classifyTransportError } from '../../rpc/errors.js';
 
 /** What the identity check keeps of a leaf certificate. */
@@ -14,11 +15,17 @@ export interface CertificateView {
 
 /**
  * Opens a TLS connection to the https URL's host and port (SNI = its host name), reads the
- * leaf certificate and closes: no HTTP request is sent and nothing is followed. The chain is
- * not verified here (the rpc probe reports an untrusted one); this reads what is presented.
+ * leaf certificate and closes: no HTTP request is sent and nothing is followed. Without `tls`
+ * the chain is not verified here (the rpc probe reports an untrusted one); this reads what is
+ * presented. With the endpoint's `tls` (its own CA bundle, optional server name) the chain and
+ * name are verified against them, as for its JSON-RPC client, and a failure is class `tls`.
  * Limitation: only the leaf certificate is examined, not intermediates.
  */
-export function fetchCertificate(url: string, signal: AbortSignal): Promise<CertificateView> {
+export function fetchCertificate(
+  url: string,
+  signal: AbortSignal,
+  tls?: ClientTls,
+): Promise<CertificateView> {
   const { hostname, port } = new URL(url);
   const host = hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve, reject) => {
@@ -30,7 +37,9 @@ export function fetchCertificate(url: string, signal: AbortSignal): Promise<Cert
       host,
       port: Number(port || 443),
       ...(isIP(host) === 0 ? { servername: host } : {}),
-      rejectUnauthorized: false,
+      ...(tls
+        ? { ...connectOptions(tls), rejectUnauthorized: true }
+        : { rejectUnauthorized: false }),
     });
     const onAbort = (): void => {
       socket.destroy();

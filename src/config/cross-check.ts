@@ -1,0 +1,148 @@
+import type { ProbeKind } from '../engine/probe-kind.js';
+import type { ProbeConfig } from './load.js';
+import type { EndpointConfig, GlobalConfig } from './schema.js';
+
+/** A path into the configuration: `['probes', 2, 'timeoutMs']`. */
+export type Path = ReadonlyArray<PropertyKey>;
+
+/** One configuration problem: where it is and its one-line text (which starts with the path). */
+export interface Issue {
+  path: Path;
+  text: string;
+}
+
+/**
+ * What the cross-field rules see: the parts of the configuration that passed the schema.
+ * `undefined` marks a part that did not, so rules reading it are skipped rather than guessed.
+ */
+export interface CheckInput {
+  /** The global section with defaults, or undefined when it has schema errors. */
+  global: GlobalConfig | undefined;
+  /** Each endpoints[] entry, undefined where it has schema (or CA file) errors. */
+  endpoints: ReadonlyArray<EndpointConfig | undefined>;
+  /** The `name` of each endpoints[] entry when it is a string, even if the entry is invalid. */
+  endpointNames: ReadonlyArray<string | undefined>;
+  /** Each probes[] entry with its kind's defaults, undefined where it has schema errors. */
+  probes: ReadonlyArray<Record<string, unknown> | undefined>;
+  /** The `name` of each probes[] entry when it is a string. */
+  probeNames: ReadonlyArray<string | undefined>;
+}
+
+/**
+ * Runs every cross-field rule whose inputs passed the schema, so that one --check-config run
+ * reports them beside the schema errors. A rule is skipped when an input it needs is invalid:
+ * a probe's endpoint references need every endpoint's name; its timing and its kind's own
+ * check need a valid global section (and, for the kind's check, every endpoint).
+ */
+export function checkCrossFields(
+  input: CheckInput,
+  kinds: readonly ProbeKind[],
+  env: NodeJS.ProcessEnv,
+): Issue[] {
+  const issues = [
+    ...duplicateNames('endpoints', input.endpointNames),
+    ...duplicateNames('probes', input.probeNames),
+  ];
+  const names = input.endpointNames.every((n) => n !== undefined)
+    ? new Set(input.endpointNames)
+    : undefined;
+  input.probes.forEach((p, i) => {
+    if (p === undefined) return;
+    if (names) issues.push(...unknownEndpoints(p, i, names));
+    if (input.global)
+      issues.push(...checkProbe(resolveTiming(p, input.global), i, input, kinds, env));
+  });
+  issues.push(...input.endpoints.flatMap((e, i) => (e ? checkEndpoint(e, i) : [])));
+  const g = input.global;
+  if (g && g.timeoutMs >= g.intervalMs) {
+    issues.push({
+      path: ['global', 'timeoutMs'],
+      text: `global.timeoutMs (${g.timeoutMs}) must be below intervalMs (${g.intervalMs})`,
+    });
+  }
+  return issues;
+}
+
+/** A probe entry with interval and timeout resolved from `global`. */
+export function resolveTiming(p: Record<string, unknown>, global: GlobalConfig): ProbeConfig {
+  return {
+    ...p,
+    intervalMs: (p.intervalMs as number | undefined) ?? global.intervalMs,
+    timeoutMs: (p.timeoutMs as number | undefined) ?? global.timeoutMs,
+  } as ProbeConfig;
+}
+
+function duplicateNames(section: string, names: ReadonlyArray<string | undefined>): Issue[] {
+  const seen = new Set<string>();
+  const issues: Issue[] = [];
+  names.forEach((name, i) => {
+    if (name === undefined) return;
+    if (seen.has(name)) {
+      issues.push({
+        path: [section, i, 'name'],
+        text: `${section}[${i}].name (${name}) is used twice`,
+      });
+    }
+    seen.add(name);
+  });
+  return issues;
+}
+
+function unknownEndpoints(
+  p: Record<string, unknown>,
+  i: number,
+  names: Set<string | undefined>,
+): Issue[] {
+  const refs = (p.endpoints as string[] | undefined) ?? [];
+  return refs.flatMap((name, j) =>
+    names.has(name)
+      ? []
+      : [
+          {
+            path: ['probes', i, 'endpoints', j],
+            text: `probes[${i}].endpoints[${j}] (${name}) names no configured endpoint`,
+          },
+        ],
+  );
+}
+
+function checkProbe(
+  p: ProbeConfig,
+  i: number,
+  input: CheckInput,
+  kinds: readonly ProbeKind[],
+  env: NodeJS.ProcessEnv,
+): Issue[] {
+  const at = `probes[${i}]`;
+  const issues: Issue[] = [];
+  if (p.timeoutMs >= p.intervalMs) {
+    issues.push({
+      path: ['probes', i, 'timeoutMs'],
+      text: `${at}.timeoutMs (${p.timeoutMs}) must be below intervalMs (${p.intervalMs})`,
+    });
+  }
+  const endpoints = input.endpoints.filter((e) => e !== undefined);
+  if (!input.global || endpoints.length !== input.endpoints.length) return issues;
+
+  const kind = kinds.find((k) => k.kind === p.kind);
+  const view = { global: input.global, endpoints, env };
+  for (const msg of kind?.check?.(p, view) ?? []) {
+    issues.push({ path: ['probes', i, ...leadingPath(msg)], text: `${at}.${msg}` });
+  }
+  return issues;
+}
+
+function checkEndpoint(e: EndpointConfig, i: number): Issue[] {
+  if (e.tls === undefined || e.url.startsWith('https://')) return [];
+  return [
+    { path: ['endpoints', i, 'tls'], text: `endpoints[${i}].tls is set but url is not https` },
+  ];
+}
+
+/** The path a kind's message starts with (`chainEndpoint (x) ...` -> ['chainEndpoint']). */
+export function leadingPath(msg: string): PropertyKey[] {
+  const head = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*|\[\d+\])*/.exec(msg)?.[0] ?? '';
+  return [...head.matchAll(/[A-Za-z_$][\w$-]*|\[(\d+)\]/g)].map((m) =>
+    m[1] === undefined ? m[0] : Number(m[1]),
+  );
+}
