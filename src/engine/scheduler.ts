@@ -265,6 +265,11 @@ export class Scheduler {
   // Log transitions, not every failing run: a target failing every 5 s writes one warn line.
   private logTransition(entry: Entry, result: ProbeResult): void {
     const log = this.opts.logger;
+    // The healthy steady state is checked first and builds no log object: it is every run.
+    if (result.ok && entry.failingSince === null) {
+      if (log.isLevelEnabled('debug')) log.debug(entry.labels, 'probe run ok');
+      return;
+    }
     const ctx = { ...entry.labels, class: result.errorClass, detail: result.detail };
     if (!result.ok && entry.failingSince === null) {
       entry.failingSince = this.now();
@@ -272,7 +277,8 @@ export class Scheduler {
       log.warn(ctx, 'probe target unhealthy');
     } else if (!result.ok) {
       entry.repeats++;
-      log.debug({ ...ctx, repeats: entry.repeats }, 'probe target still unhealthy');
+      if (log.isLevelEnabled('debug'))
+        log.debug({ ...ctx, repeats: entry.repeats }, 'probe target still unhealthy');
     } else if (entry.failingSince !== null) {
       const downSeconds = (this.now() - entry.failingSince) / 1000;
       log.info(
@@ -280,8 +286,6 @@ export class Scheduler {
         'probe target recovered',
       );
       entry.failingSince = null;
-    } else {
-      log.debug(entry.labels, 'probe run ok');
     }
   }
 }
