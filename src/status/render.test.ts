@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, formatAge, renderStatusPage, safeHref } from './render.js';
-import { buildSnapshot, type Sample } from './snapshot.js';
+import {
+  escapeHtml,
+  formatAge,
+  formatUtc,
+  renderStaleNote,
+  renderStatusPage,
+  safeHref,
+} from './render.js';
+import { buildSnapshot, type Sample, type StatusSnapshot } from './snapshot.js';
 
 describe('escapeHtml', () => {
   it.each([
@@ -64,6 +71,7 @@ describe('renderStatusPage', () => {
     version: 't',
     ready: true,
     roles: new Map(),
+    timings: new Map(),
     now: 10_000,
   });
   const html = renderStatusPage(snapshot, 5);
@@ -86,3 +94,94 @@ describe('renderStatusPage', () => {
     expect(html).toContain('2 problems');
   });
 });
+
+describe('stale validators section', () => {
+  const validators: NonNullable<StatusSnapshot['validators']> = {
+    setSize: 4,
+    quorum: 3,
+    live: 4,
+    faultMargin: 1,
+    halted: false,
+    list: [
+      {
+        address: '0x1111111111111111111111111111111111111111',
+        name: null,
+        live: true,
+        participation: 1,
+        windowMissedSlots: 0,
+        lastProposedAgeSeconds: 3,
+      },
+    ],
+    stale: null,
+  };
+  const page = (v: typeof validators) =>
+    renderStatusPage({ ...buildSnapshot(emptyInput()), validators: v }, 0);
+
+  it.each([
+    {
+      desc: 'failing',
+      reason: 'failing' as const,
+      errorClass: 'connection_refused',
+      want: 'has failed with <b>connection_refused</b> since <time',
+    },
+    {
+      desc: 'not-running',
+      reason: 'not_running' as const,
+      errorClass: null,
+      want: 'not run since',
+    },
+  ])('says why and since when: $desc', ({ reason, errorClass, want }) => {
+    const stale = {
+      reason,
+      errorClass,
+      probe: 'validators',
+      target: 'rpc-<0>',
+      since: '2026-12-04T19:30:01.250Z',
+      forSeconds: 125,
+    };
+    const html = page({ ...validators, stale });
+    expect(html).toContain('<section class="stale" id="validators"><h2>Validators (stale)</h2>');
+    expect(html).toContain(want);
+    expect(html).toContain('2026-12-04 19:30:01 UTC</time> (2m 5s ago)');
+    expect(html).toContain('rpc-&lt;0&gt;');
+  });
+
+  it('shows no stale mark on current data', () => {
+    const html = page(validators);
+    expect(html).toContain('<section id="validators"><h2>Validators</h2>');
+    expect(html).not.toContain('stale-note"');
+  });
+
+  it.each([
+    { desc: 'millis', iso: '2026-12-04T19:30:01.250Z', want: '2026-12-04 19:30:01 UTC' },
+    { desc: 'whole-seconds', iso: '2026-12-04T19:30:01Z', want: '2026-12-04 19:30:01 UTC' },
+  ])('formatUtc $desc', ({ iso, want }) => {
+    expect(formatUtc(iso)).toBe(want);
+  });
+
+  it('renders the note alone too', () => {
+    const note = renderStaleNote({
+      reason: 'not_running',
+      errorClass: null,
+      probe: 'v',
+      target: 't',
+      since: '1970-01-01T00:00:00.000Z',
+      forSeconds: 5,
+    });
+    expect(note).toMatch(/^<p class="stale-note"><b>Stale<\/b>: probe v on t has not run since/);
+  });
+});
+
+function emptyInput() {
+  return {
+    tasks: [],
+    samples: new Map<string, Sample[]>(),
+    bases: { runbookUrl: '/r' },
+    location: 'l',
+    version: 't',
+    ready: true,
+    roles: new Map<string, string>(),
+    timings: new Map(),
+    now: 0,
+  };
+}

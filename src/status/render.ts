@@ -7,6 +7,7 @@ import type {
   ValidatorsView,
 } from './snapshot.js';
 import type { ProblemLinks } from './links.js';
+import type { StaleView } from './staleness.js';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -167,12 +168,32 @@ function renderValidators(v: ValidatorsView): string {
   const head = ['Validator', 'State', 'Participation', 'Missed slots', 'Last proposal'];
   const html = table(
     'validators',
-    'Validators',
+    v.stale ? 'Validators (stale)' : 'Validators',
     head,
     rows,
     v.list.map((x) => (x.live === false ? 'bad' : '')),
   );
-  return html.replace('</h2>', `</h2>${summary}`);
+  const note = v.stale ? renderStaleNote(v.stale) : '';
+  const marked = v.stale ? html.replace('<section ', '<section class="stale" ') : html;
+  return marked.replace('</h2>', `</h2>${note}${summary}`);
+}
+
+/** ISO 8601 as `2026-12-04 19:30:01 UTC`. */
+export function formatUtc(iso: string): string {
+  return iso.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+}
+
+/** The banner of a stale section: which probe, since when, why; the verdicts are older. */
+export function renderStaleNote(stale: StaleView): string {
+  const when =
+    `<time datetime="${e(stale.since)}">${e(formatUtc(stale.since))}</time> ` +
+    `(${e(formatAge(stale.forSeconds))} ago)`;
+  const who = `probe ${e(stale.probe)} on ${e(stale.target)}`;
+  const why =
+    stale.reason === 'failing'
+      ? `${who} has failed with <b>${e(stale.errorClass ?? 'internal')}</b> since ${when}`
+      : `${who} has not run since ${when}`;
+  return `<p class="stale-note"><b>Stale</b>: ${why}; the verdicts below are older.</p>`;
 }
 
 function renderFeeds(feeds: readonly FeedView[]): string {
@@ -219,7 +240,7 @@ function renderFooter(s: StatusSnapshot, refreshSeconds: number): string {
 }
 
 const CSS = `
-:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--muted:#6e7781;--line:#d0d7de}
+:root{color-scheme:light dark;--ok:#1a7f37;--bad:#cf222e;--warn:#bf8700;--muted:#6e7781;--line:#d0d7de}
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;
 padding:12px;max-width:1100px}
 h1{font-size:1.4em;margin:.2em 0}h2{font-size:1.15em;margin:1.2em 0 .4em}
@@ -231,6 +252,8 @@ border-bottom:1px solid var(--line);vertical-align:top}
 tr.bad td{background:rgba(207,34,46,.08)}
 .badge{display:inline-block;padding:0 6px;border-radius:8px;font-size:.85em;color:#fff;
 background:var(--muted)}.badge.ok{background:var(--ok)}.badge.bad{background:var(--bad)}
+.stale-note{border-left:4px solid var(--warn);padding:2px 8px;margin:.3em 0}
+section.stale table{opacity:.6}
 #problems ul{padding-left:1.2em}#problems li{margin:.3em 0}.links a{margin-left:.4em}
 code{font-size:.85em;word-break:break-all}td .detail{word-break:break-word}
 @media (max-width:640px){body{padding:8px}thead{display:none}table,tbody{display:block}

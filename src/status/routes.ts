@@ -29,6 +29,9 @@ export async function collectStatus(
     version,
     ready: daemon.isReady(),
     roles: new Map(config.endpoints.map((e) => [e.name, e.role])),
+    timings: new Map(
+      config.probes.map((p) => [p.name, { intervalMs: p.intervalMs, timeoutMs: p.timeoutMs }]),
+    ),
     now: Date.now(),
   });
 }

@@ -33,6 +33,7 @@ function input(
     version: 't',
     ready: true,
     roles: new Map([['validator-1', 'validator']]),
+    timings: new Map([['validators', { intervalMs: 5_000, timeoutMs: 4_000 }]]),
     now: 61_000,
     ...over,
   };
@@ -197,5 +198,64 @@ describe('pod problems', () => {
         }),
       },
     ]);
+  });
+});
+
+describe('validators staleness', () => {
+  const metrics = {
+    chainprobe_validators_set_size: [{ labels: {}, value: 4 }],
+    chainprobe_validators_quorum: [{ labels: {}, value: 3 }],
+    chainprobe_validators_live: [{ labels: {}, value: 3 }],
+    chainprobe_validators_fault_margin: [{ labels: {}, value: 0 }],
+    chainprobe_validators_validator_live: [
+      { labels: { validator: V1 }, value: 1 },
+      { labels: { validator: V2 }, value: 0 },
+    ],
+  };
+  const validatorsTask = (over: Partial<TaskStatus>) =>
+    task({ probe: 'validators', kind: 'validators', target: 'rpc-0', ...over });
+
+  it('is current while the validators probe succeeds on time', () => {
+    const s = buildSnapshot(input({ metrics, tasks: [validatorsTask({ lastRunAt: 60_000 })] }));
+    expect(s.validators?.stale).toBeNull();
+    expect(s.problems.map((p) => p.title)).toEqual([`validator ${V2} not live`]);
+  });
+
+  it('marks the section stale, since when and why, when the probe fails', () => {
+    const failing = validatorsTask({
+      ok: false,
+      errorClass: 'connection_refused',
+      lastRunAt: 60_000,
+      since: 31_000,
+    });
+    const s = buildSnapshot(input({ metrics, tasks: [failing] }));
+    expect(s.validators?.stale).toEqual({
+      reason: 'failing',
+      errorClass: 'connection_refused',
+      probe: 'validators',
+      target: 'rpc-0',
+      since: '1970-01-01T00:00:31.000Z',
+      forSeconds: 30,
+    });
+    // The failing task is a problem already; the verdicts say they are stale.
+    expect(s.problems.map((p) => p.title)).toEqual([
+      'validators / rpc-0: connection_refused',
+      `validator ${V2} not live (stale)`,
+    ]);
+  });
+
+  it('marks the section stale when the probe has not run for two intervals plus its timeout', () => {
+    const s = buildSnapshot(input({ metrics, tasks: [validatorsTask({ lastRunAt: 46_999 })] }));
+    expect(s.validators?.stale).toMatchObject({
+      reason: 'not_running',
+      errorClass: null,
+      since: '1970-01-01T00:00:46.999Z',
+    });
+    expect(s.problems[0]).toEqual({
+      section: 'validators',
+      title: 'validators data stale: validators has not run since 1970-01-01T00:00:46.999Z',
+      detail: null,
+      links: { runbook: '/docs/runbook.md#chainprobe-not-probing' },
+    });
   });
 });

@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import type { TaskStatus } from '../engine/status-book.js';
 import { linksFor, placeOfKind, placeOfTask, type LinkBases, type ProblemLinks } from './links.js';
+import { judgeSectionStale, type ProbeTiming, type StaleView } from './staleness.js';
 
 /** One probe task as the status page shows it. Times are ISO 8601, ages in seconds. */
 export interface TaskView {
@@ -40,6 +41,8 @@ export interface ValidatorsView {
   halted: boolean | null;
   list: ValidatorView[];
   links?: ProblemLinks;
+  /** Set when the validators probe's last run failed or its data is too old; else null. */
+  stale: StaleView | null;
 }
 
 /** One oracle feed: its verdict and age. */
@@ -105,6 +108,8 @@ export interface SnapshotInput {
   version: string;
   ready: boolean;
   roles: ReadonlyMap<string, string>;
+  /** Interval and timeout of each configured probe, by name: how old its data may get. */
+  timings: ReadonlyMap<string, ProbeTiming>;
   /** Unix ms. */
   now: number;
 }
@@ -145,11 +150,12 @@ export async function readSamples(registry: Registry): Promise<Samples> {
 /** Builds the snapshot: pure, from task states and metric samples. */
 export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
   const tasks = input.tasks.map((t) => taskView(t, input));
-  const validators = validatorsView(input.samples, input.bases);
+  const stale = judgeSectionStale(input.tasks, 'validators', input.timings, input.now);
+  const validators = validatorsView(input.samples, input.bases, stale);
   const feeds = feedViews(input.samples, input.bases);
   const breakers = breakerViews(input.samples, input.bases);
   const problems = [
-    ...collectProblems(tasks, validators, feeds, breakers),
+    ...collectProblems(tasks, validators, feeds, breakers, input.bases),
     ...podProblems(input.samples, input.bases),
   ];
   const overview = linksFor(placeOfKind('block'), input.bases).dashboard ?? null;
@@ -192,7 +198,11 @@ function taskView(t: TaskStatus, input: SnapshotInput): TaskView {
   };
 }
 
-function validatorsView(samples: Samples, bases: LinkBases): ValidatorsView | null {
+function validatorsView(
+  samples: Samples,
+  bases: LinkBases,
+  stale: StaleView | null,
+): ValidatorsView | null {
   const participation = byLabel(
     samples,
     'chainprobe_validators_seal_participation_ratio',
@@ -231,6 +241,7 @@ function validatorsView(samples: Samples, bases: LinkBases): ValidatorsView | nu
       };
     }),
     links,
+    stale,
   };
 }
 
@@ -275,6 +286,7 @@ function collectProblems(
   validators: ValidatorsView | null,
   feeds: readonly FeedView[] | null,
   breakers: readonly BreakerView[] | null,
+  bases: LinkBases,
 ): Problem[] {
   const out: Problem[] = [];
   for (const t of tasks) {
@@ -282,21 +294,7 @@ function collectProblems(
     const title = `${t.probe} / ${t.target}: ${t.errorClass ?? 'failing'}`;
     out.push({ section: 'probe', title, detail: t.detail, links: t.links });
   }
-  if (validators?.links && (validators.halted || (validators.faultMargin ?? 0) < 0)) {
-    const { live, setSize, quorum } = validators;
-    const detail = `${live ?? '?'} live of ${setSize ?? '?'}, quorum ${quorum ?? '?'}`;
-    out.push({
-      section: 'validators',
-      title: 'validator set below quorum',
-      detail,
-      links: validators.links,
-    });
-  }
-  for (const v of validators?.list ?? []) {
-    if (!v.links) continue;
-    const title = `validator ${v.name ?? v.address} not live`;
-    out.push({ section: 'validators', title, detail: v.name ? v.address : null, links: v.links });
-  }
+  if (validators) out.push(...validatorProblems(validators, bases));
   for (const f of feeds ?? []) {
     if (f.links)
       out.push({
@@ -314,6 +312,30 @@ function collectProblems(
         detail: null,
         links: b.links,
       });
+  }
+  return out;
+}
+
+// Verdicts from stale data say so. A failing probe is a problem of its own already (its task);
+// one that stopped running is not, so the stale section is.
+function validatorProblems(v: ValidatorsView, bases: LinkBases): Problem[] {
+  const out: Problem[] = [];
+  if (v.stale?.reason === 'not_running') {
+    const title = `validators data stale: ${v.stale.probe} has not run since ${v.stale.since}`;
+    // A probe that stopped running is chainprobe's own problem, whatever its kind.
+    const links = linksFor(placeOfTask('validators', 'internal'), bases);
+    out.push({ section: 'validators', title, detail: null, links });
+  }
+  const stale = v.stale ? ' (stale)' : '';
+  if (v.links && (v.halted || (v.faultMargin ?? 0) < 0)) {
+    const detail = `${v.live ?? '?'} live of ${v.setSize ?? '?'}, quorum ${v.quorum ?? '?'}`;
+    const title = `validator set below quorum${stale}`;
+    out.push({ section: 'validators', title, detail, links: v.links });
+  }
+  for (const x of v.list) {
+    if (!x.links) continue;
+    const title = `validator ${x.name ?? x.address} not live${stale}`;
+    out.push({ section: 'validators', title, detail: x.name ? x.address : null, links: x.links });
   }
   return out;
 }

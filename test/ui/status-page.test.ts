@@ -190,6 +190,37 @@ describe.skipIf(!hasChromium())('the status page in headless Chromium', () => {
     await page.close();
   });
 
+  it('marks the validators stale while the node they are read from is down', async () => {
+    const status = async () => (await (await fetch(`${base}/api/status`)).json()) as StatusSnapshot;
+    await devnet.setFault('rpc-down', true, { target: 'rpc-0' });
+    try {
+      let s = await status();
+      await waitFor(async () => {
+        s = await status();
+        return s.validators?.stale?.reason === 'failing';
+      }, 15_000);
+      const task = s.tasks.find((t) => t.kind === 'validators');
+      expect(s.validators?.stale?.errorClass).toBe(task?.errorClass);
+      expect(task?.state).toBe('failing');
+
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${base}/?refresh=0`);
+      expect(await page.textContent('#validators h2')).toBe('Validators (stale)');
+      const note = (await page.textContent('#validators .stale-note')) ?? '';
+      expect(note).toContain(`has failed with ${task?.errorClass ?? '?'} since`);
+      expect(await page.getAttribute('#validators time', 'datetime')).toBe(
+        s.validators?.stale?.since,
+      );
+      await page
+        .locator('#validators')
+        .screenshot({ path: join(SHOTS, 'status-validators-stale.png') });
+      await page.close();
+    } finally {
+      await devnet.setFault('rpc-down', false, { target: 'rpc-0' });
+    }
+    await waitFor(async () => (await status()).validators?.stale === null, 15_000);
+  });
+
   it('serves a self-contained page that refreshes itself unless told not to', async () => {
     const s = (await (await fetch(`${base}/api/status`)).json()) as StatusSnapshot;
     expect(s.tasks.length).toBeGreaterThan(0);
