@@ -5,6 +5,7 @@ import {
   countMismatches,
   hasSetChanged,
   judgeNetwork,
+  notSeenLimit,
   planFetch,
   ValidatorWindow,
   type WindowBlock,
@@ -228,6 +229,42 @@ describe('ValidatorWindow', () => {
   it.each(cases)('judges $desc', ({ address, want }) => {
     const { validators } = scenario().judge({ nowSeconds: 1010, headTimestamp: 1008 }, SETTINGS);
     expect(validators.find((v) => v.address === address)).toMatchObject(want);
+  });
+
+  // C proposes block 1 and then falls silent: no seal, no proposal; blocks 2..`head` follow.
+  function silentAfterOne(head: number): ValidatorWindow {
+    const w = new ValidatorWindow(64);
+    w.record(block(1, { proposer: C, sealers: [A, B, C] }));
+    for (let n = 2; n <= head; n++) w.record(block(n, { proposer: A, sealers: [A, B, D] }));
+    return w;
+  }
+
+  it.each([
+    { desc: 'unseen-8-of-limit-8', head: 9, settings: SETTINGS, want: true },
+    { desc: 'unseen-9-past-limit-8', head: 10, settings: SETTINGS, want: false },
+    {
+      desc: 'configured-limit-20',
+      head: 10,
+      settings: { ...SETTINGS, notSeenAfterBlocks: 20 },
+      want: true,
+    },
+    {
+      desc: 'configured-limit-2',
+      head: 4,
+      settings: { ...SETTINGS, notSeenAfterBlocks: 2 },
+      want: false,
+    },
+  ])('a validator unseen for too long is not live: $desc', ({ head, settings, want }) => {
+    const { validators } = silentAfterOne(head).judge(
+      { nowSeconds: 1000 + head, headTimestamp: 1000 + head },
+      settings,
+    );
+    // Its proposal is still in the window, which alone would count it live.
+    expect(validators.find((v) => v.address === C)).toMatchObject({ proposals: 1, isLive: want });
+  });
+
+  it('scales the default unseen limit with the validator count', () => {
+    expect([1, 4, 5, 21].map(notSeenLimit)).toEqual([8, 8, 10, 42]);
   });
 
   it('counts blocks since seen and the age of the last proposal', () => {

@@ -67,6 +67,17 @@ export interface JudgeSettings {
   threshold: number;
   /** Head age after which the chain counts as halted, seconds. */
   haltedAfterSeconds: number;
+  /** Blocks unseen after which a validator is not live; default notSeenLimit(set size). */
+  notSeenAfterBlocks?: number;
+}
+
+/**
+ * Blocks a live validator can go unseen: with N validators it proposes about once every N
+ * blocks even if its commit seals never make the quorum a block carries, so twice N (at least
+ * 8) leaves room for round changes before a silent validator stops counting as live.
+ */
+export function notSeenLimit(validatorCount: number): number {
+  return Math.max(2 * validatorCount, 8);
 }
 
 /** The verdict on one validator. */
@@ -158,7 +169,10 @@ export class ValidatorWindow {
   ): { validators: ValidatorVerdict[]; network: NetworkVerdict } {
     const newest = this.newest;
     const current = new Set(newest?.validators ?? []);
-    const validators = [...this.labelled()].sort().map((a) => this.judgeOne(a, input, settings));
+    const unseenLimit = settings.notSeenAfterBlocks ?? notSeenLimit(current.size);
+    const validators = [...this.labelled()]
+      .sort()
+      .map((a) => this.judgeOne(a, input, settings, unseenLimit));
     const live = validators.filter((v) => v.isLive && current.has(v.address)).length;
     const network = judgeNetwork(
       current.size,
@@ -187,17 +201,27 @@ export class ValidatorWindow {
     }
   }
 
-  private judgeOne(address: string, input: JudgeInput, s: JudgeSettings): ValidatorVerdict {
+  private judgeOne(
+    address: string,
+    input: JudgeInput,
+    s: JudgeSettings,
+    unseenLimit: number,
+  ): ValidatorVerdict {
     const counts = countWindow(this.blocks, address);
     const participation = counts.eligible > 0 ? counts.sealed / counts.eligible : null;
     const m = this.memory.get(address);
     const lastTs = m?.lastProposedTimestamp ?? null;
-    const isLive = counts.proposals > 0 || (participation !== null && participation >= s.threshold);
+    const blocksSinceSeen = (this.newest?.number ?? 0) - (m?.lastSeenNumber ?? 0);
+    // Window counts alone keep a validator that just stopped "live" until its last proposal
+    // leaves the window (64 blocks by default); not being seen for a while ends that at once.
+    const isLive =
+      blocksSinceSeen <= unseenLimit &&
+      (counts.proposals > 0 || (participation !== null && participation >= s.threshold));
     return {
       address,
       ...counts,
       participation,
-      blocksSinceSeen: (this.newest?.number ?? 0) - (m?.lastSeenNumber ?? 0),
+      blocksSinceSeen,
       lastProposedNumber: m?.lastProposedNumber ?? null,
       lastProposedAgeSeconds: lastTs === null ? null : input.nowSeconds - lastTs,
       isLive,

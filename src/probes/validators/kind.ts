@@ -43,6 +43,16 @@ export const ValidatorsOptions = z.strictObject({
     .max(1)
     .default(0.5)
     .describe('Seal participation over the window at or above which a validator counts as live.'),
+  notSeenAfterBlocks: z
+    .number()
+    .int()
+    .min(2)
+    .max(10_000)
+    .optional()
+    .describe(
+      'Blocks without a proposal or seal from a validator after which it is not live, ' +
+        'whatever its window counts; default twice the validator count, at least 8.',
+    ),
   haltedAfterSeconds: z
     .number()
     .positive()

@@ -212,7 +212,8 @@ function validatorMetrics(r: Registry[]) {
     ),
     isLive: gauge(
       'chainprobe_validators_validator_live',
-      '1 if the validator is judged live over the window (participation or a proposal), else 0.',
+      '1 if the validator is live: participation or a proposal in the window, and seen within ' +
+        'notSeenAfterBlocks; else 0.',
     ),
   };
 }

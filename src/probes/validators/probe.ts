@@ -98,6 +98,9 @@ export class ValidatorsWatcher {
     this.settings = {
       threshold: probe.participationThreshold,
       haltedAfterSeconds: probe.haltedAfterSeconds ?? 10 * ctx.global.blockPeriodSeconds,
+      ...(probe.notSeenAfterBlocks !== undefined
+        ? { notSeenAfterBlocks: probe.notSeenAfterBlocks }
+        : {}),
     };
     this.log = ctx.logger.child({ component: 'validators', probe: probe.name });
   }
