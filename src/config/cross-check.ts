@@ -31,8 +31,9 @@ export interface CheckInput {
 /**
  * Runs every cross-field rule whose inputs passed the schema, so that one --check-config run
  * reports them beside the schema errors. A rule is skipped when an input it needs is invalid:
- * a probe's endpoint references need every endpoint's name; its timing and its kind's own
- * check need a valid global section (and, for the kind's check, every endpoint).
+ * a probe's endpoint references need every endpoint's name; its timing needs its own
+ * intervalMs and timeoutMs or a valid global section; its kind's own check needs a valid
+ * global section and every endpoint valid.
  */
 export function checkCrossFields(
   input: CheckInput,
@@ -49,10 +50,10 @@ export function checkCrossFields(
   input.probes.forEach((p, i) => {
     if (p === undefined) return;
     if (names) issues.push(...unknownEndpoints(p, i, names));
-    if (input.global)
-      issues.push(...checkProbe(resolveTiming(p, input.global), i, input, kinds, env));
+    const timed = timingOf(p, input.global);
+    if (timed) issues.push(...checkTiming(timed, i));
+    if (timed && input.global) issues.push(...checkKind(timed, i, input, kinds, env));
   });
-  issues.push(...input.endpoints.flatMap((e, i) => (e ? checkEndpoint(e, i) : [])));
   const g = input.global;
   if (g && g.timeoutMs >= g.intervalMs) {
     issues.push({
@@ -106,37 +107,42 @@ function unknownEndpoints(
   );
 }
 
-function checkProbe(
+// The probe's timing when it is known: its own fields, else a valid global section's.
+function timingOf(
+  p: Record<string, unknown>,
+  global: GlobalConfig | undefined,
+): ProbeConfig | undefined {
+  if (global) return resolveTiming(p, global);
+  const bothSet = p.intervalMs !== undefined && p.timeoutMs !== undefined;
+  return bothSet ? (p as ProbeConfig) : undefined;
+}
+
+function checkTiming(p: ProbeConfig, i: number): Issue[] {
+  if (p.timeoutMs < p.intervalMs) return [];
+  const text = `probes[${i}].timeoutMs (${p.timeoutMs}) must be below intervalMs (${p.intervalMs})`;
+  return [{ path: ['probes', i, 'timeoutMs'], text }];
+}
+
+// A kind's own check sees the whole configuration, so it runs only when global and every
+// endpoint are valid.
+// Limitation: with an invalid global section or endpoint, kinds' own checks (the security
+// probe's chainEndpoint, the oracle's feeds, ...) are reported only in the next run.
+function checkKind(
   p: ProbeConfig,
   i: number,
   input: CheckInput,
   kinds: readonly ProbeKind[],
   env: NodeJS.ProcessEnv,
 ): Issue[] {
-  const at = `probes[${i}]`;
-  const issues: Issue[] = [];
-  if (p.timeoutMs >= p.intervalMs) {
-    issues.push({
-      path: ['probes', i, 'timeoutMs'],
-      text: `${at}.timeoutMs (${p.timeoutMs}) must be below intervalMs (${p.intervalMs})`,
-    });
-  }
   const endpoints = input.endpoints.filter((e) => e !== undefined);
-  if (!input.global || endpoints.length !== input.endpoints.length) return issues;
+  if (!input.global || endpoints.length !== input.endpoints.length) return [];
 
   const kind = kinds.find((k) => k.kind === p.kind);
   const view = { global: input.global, endpoints, env };
-  for (const msg of kind?.check?.(p, view) ?? []) {
-    issues.push({ path: ['probes', i, ...leadingPath(msg)], text: `${at}.${msg}` });
-  }
-  return issues;
-}
-
-function checkEndpoint(e: EndpointConfig, i: number): Issue[] {
-  if (e.tls === undefined || e.url.startsWith('https://')) return [];
-  return [
-    { path: ['endpoints', i, 'tls'], text: `endpoints[${i}].tls is set but url is not https` },
-  ];
+  return (kind?.check?.(p, view) ?? []).map((msg) => ({
+    path: ['probes', i, ...leadingPath(msg)],
+    text: `probes[${i}].${msg}`,
+  }));
 }
 
 /** The path a kind's message starts with (`chainEndpoint (x) ...` -> ['chainEndpoint']). */

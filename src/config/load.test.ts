@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { leadingPath } from './cross-check.js';
 import { parseConfig } from './load.js';
 import { ConfigError } from './errors.js';
 import { PROBE_KINDS } from '../probes/registry.js';
@@ -193,5 +194,129 @@ describe('parseConfig secrets', () => {
       {},
     );
     expect(c.secrets).toEqual(expect.arrayContaining(['brk-pw-77', 'tk-9981']));
+  });
+});
+
+describe('parseConfig in one round', () => {
+  // Cross-field rules run beside the schema on the parts that passed it; the list is in file
+  // order. Each case gives the exact, complete list of problems.
+  it.each([
+    {
+      desc: 'schema-and-unknown-endpoint',
+      yaml: `global:\n  chainId: 0\n${EP}probes:\n  - { name: r, kind: rpc, endpoints: [rpc-9] }\n`,
+      want: [
+        'global.chainId (0) too small: expected number to be >0',
+        'probes[0].endpoints[0] (rpc-9) names no configured endpoint',
+      ],
+    },
+    {
+      desc: 'file-order-not-schema-order',
+      yaml:
+        `${EP}probes:\n  - { name: r, kind: rpc, endpoints: [rpc-9] }\n` +
+        `  - { name: b, kind: block, intervalMs: 5 }\n` +
+        `  - { name: r, kind: rpc, intervalMs: 1000, timeoutMs: 2000 }\n` +
+        `global:\n  chainId: 0\n`,
+      want: [
+        'probes[0].endpoints[0] (rpc-9) names no configured endpoint',
+        'probes[1].intervalMs (5) too small: expected number to be >=100',
+        'probes[2].name (r) is used twice',
+        'probes[2].timeoutMs (2000) must be below intervalMs (1000)',
+        'global.chainId (0) too small: expected number to be >0',
+      ],
+    },
+    {
+      desc: 'unknown-key-at-its-line',
+      yaml: `${EP}    colour: red\nprobes:\n  - { name: r, kind: rpc, endpoints: [x] }\n`,
+      want: [
+        "endpoints[0]: unknown key 'colour'",
+        'probes[0].endpoints[0] (x) names no configured endpoint',
+      ],
+    },
+    {
+      desc: 'invalid-endpoint-keeps-its-name',
+      yaml:
+        'endpoints:\n  - { name: rpc-0, url: "ftp://h" }\n  - { name: rpc-0, url: http://h }\n' +
+        'probes:\n  - { name: r, kind: rpc, endpoints: [rpc-0] }\n',
+      want: [
+        'endpoints[0].url (<redacted>) must be an http(s) URL',
+        'endpoints[1].name (rpc-0) is used twice',
+      ],
+    },
+    {
+      desc: 'nameless-endpoint-skips-references',
+      yaml:
+        'endpoints:\n  - { url: http://h }\n' +
+        'probes:\n  - { name: r, kind: rpc, endpoints: [rpc-9] }\n',
+      want: ['endpoints[0].name (missing) invalid input: expected string, received undefined'],
+    },
+    {
+      desc: 'invalid-global-skips-probe-timing',
+      yaml: `global:\n  intervalMs: soon\n${EP}probes:\n  - { name: r, kind: rpc, timeoutMs: 9000 }\n`,
+      want: ['global.intervalMs (soon) invalid input: expected number, received string'],
+    },
+    {
+      desc: 'invalid-probe-skips-its-rules',
+      yaml: `${EP}probes:\n  - { name: r, kind: rpc, intervalMs: 5, timeoutMs: 9000, endpoints: [x] }\n`,
+      want: ['probes[0].intervalMs (5) too small: expected number to be >=100'],
+    },
+    {
+      desc: 'invalid-global-skips-kind-check',
+      yaml:
+        `global:\n  location: "eu west"\n${EP}` +
+        'probes:\n  - { name: s, kind: security, chainEndpoint: rpc-9 }\n',
+      want: ['global.location (eu west) must be 1-63 letters, digits, "_", "." or "-"'],
+    },
+    {
+      desc: 'kind-check-skipped-with-an-invalid-endpoint',
+      yaml:
+        'endpoints:\n  - { name: rpc-0, url: "ftp://h" }\n' +
+        'probes:\n  - { name: s, kind: security, chainEndpoint: rpc-0 }\n',
+      want: ['endpoints[0].url (<redacted>) must be an http(s) URL'],
+    },
+    {
+      desc: 'kind-check-at-its-line',
+      yaml:
+        `${EP}probes:\n  - name: s\n    kind: security\n    intervalMs: 5000\n` +
+        '    chainEndpoint: rpc-9\n  - { name: r, kind: rpc, intervalMs: 5 }\n',
+      want: [
+        'probes[0].chainEndpoint (rpc-9) is not a configured endpoint',
+        'probes[1].intervalMs (5) too small: expected number to be >=100',
+      ],
+    },
+    {
+      desc: 'tls-on-http-and-unreadable-ca',
+      yaml:
+        'endpoints:\n  - name: a\n    url: http://h\n    tls: { caFile: /nonexistent/ca.pem }\n' +
+        'probes:\n  - { name: r, kind: rpc, endpoints: [b] }\n',
+      want: [
+        'endpoints[0].tls needs an https url',
+        'endpoints[0].tls.caFile (/nonexistent/ca.pem) cannot be read (ENOENT)',
+        'probes[0].endpoints[0] (b) names no configured endpoint',
+      ],
+    },
+    {
+      desc: 'server-name-not-a-host-name',
+      yaml:
+        'endpoints:\n  - name: a\n    url: https://h\n' +
+        '    tls: { caFile: /nonexistent/ca.pem, serverName: "10.0.0.1:443" }\n',
+      want: ['endpoints[0].tls.serverName (10.0.0.1:443) must be a DNS host name'],
+    },
+  ])('$desc', ({ yaml, want }) => {
+    expect(issuesOf(yaml)).toEqual(want);
+  });
+});
+
+describe('leadingPath', () => {
+  it.each([
+    { desc: 'key', msg: 'chainEndpoint (x) is not a configured endpoint', want: ['chainEndpoint'] },
+    { desc: 'key-and-index', msg: 'feeds[2].address (0x1) bad', want: ['feeds', 2, 'address'] },
+    {
+      desc: 'dotted-name',
+      msg: 'tlsPins.rpc-0 is not a configured endpoint',
+      want: ['tlsPins', 'rpc-0'],
+    },
+    { desc: 'sentence', msg: 'needs exactly one of keyFile or keyEnv', want: ['needs'] },
+  ])('$desc', ({ msg, want }) => {
+    expect(leadingPath(msg)).toEqual(want);
   });
 });

@@ -68,7 +68,7 @@ export function parseConfig(
   const schema = buildSchema(kinds);
   const result = schema.root.safeParse(substituted);
   const parsed = result.success ? result.data : parseParts(substituted, schema);
-  const { endpoints, issues } = loadCaBundles(parsed.endpoints);
+  const { endpoints, issues } = loadEndpointTls(parsed.endpoints);
   if (!result.success) issues.push(...result.error.issues.map((i) => toIssue(i, substituted)));
   const input = { ...parsed, endpoints, ...namesOf(substituted) };
   issues.push(...checkCrossFields(input, kinds, env));
@@ -117,6 +117,7 @@ function lineOfPath(doc: Document, counter: LineCounter, path: Path): number {
   }
   return 0;
 }
+
 function describeYamlProblem(p: YAMLError): string {
   const where = p.linePos ? ` at line ${p.linePos[0].line}` : '';
   const code = p.code.toLowerCase().replace(/_/g, ' ');
@@ -181,13 +182,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 // Reads every tls.caFile of the valid endpoints. An endpoint whose file is unusable counts as
 // invalid for the cross-field rules.
-function loadCaBundles(endpoints: Parts['endpoints']): {
+function loadEndpointTls(endpoints: Parts['endpoints']): {
   endpoints: Array<EndpointConfig | undefined>;
   issues: Issue[];
 } {
   const issues: Issue[] = [];
   const loaded = endpoints.map((e, i): EndpointConfig | undefined => {
     if (e?.tls === undefined) return e as EndpointConfig | undefined;
+    if (!e.url.startsWith('https://')) {
+      issues.push({
+        path: ['endpoints', i, 'tls'],
+        text: `endpoints[${i}].tls needs an https url`,
+      });
+    }
     const ca = readCaBundle(e.tls.caFile);
     if (typeof ca !== 'string') return { ...e, tls: { ...e.tls, ca } };
     const path = ['endpoints', i, 'tls', 'caFile'];

@@ -101,6 +101,9 @@ export const GlobalSchema = z.strictObject({
 });
 
 /** TLS settings of an https endpoint (blackbox_exporter's tls_config ca_file, server_name). */
+// Limitation: no client certificate (mutual TLS), and a CA file changed on disk takes effect at
+// the next reload (SIGHUP or /-/reload), not by itself. Relative caFile paths are resolved from
+// the working directory, as the canary's keyFile is.
 export const EndpointTlsSchema = z.strictObject({
   caFile: z.string().min(1).describe('PEM file of the CA certificates to trust.'),
   serverName: z
