@@ -118,6 +118,18 @@ describe('alertmanager.example.yml inhibition in a real Alertmanager', () => {
       target: labelsOf('ValidatorMissingSlots', { validator: '0xaa' }),
       want: 'suppressed',
     },
+    {
+      desc: 'empty-canary-account-silences-not-included',
+      source: labelsOf('CanaryOutOfFunds', { probe: 'canary' }),
+      target: labelsOf('CanaryNotIncluded', { probe: 'canary' }),
+      want: 'suppressed',
+    },
+    {
+      desc: 'empty-account-of-another-canary-does-not',
+      source: labelsOf('CanaryOutOfFunds', { probe: 'canary-a' }),
+      target: labelsOf('CanaryNotIncluded', { probe: 'canary-b' }),
+      want: 'active',
+    },
   ])('$desc', async ({ desc, source, target, want }) => {
     // Alerts of earlier cases stay active; a network per case keeps them out of this one.
     source = { ...source, network: source.network === 'other' ? `${desc}-other` : desc };
