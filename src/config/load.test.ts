@@ -301,6 +301,13 @@ describe('parseConfig in one round', () => {
         '    tls: { caFile: /nonexistent/ca.pem, serverName: "10.0.0.1:443" }\n',
       want: ['endpoints[0].tls.serverName (10.0.0.1:443) must be a DNS host name'],
     },
+    {
+      desc: 'server-name-an-ip-address',
+      yaml:
+        'endpoints:\n  - name: a\n    url: https://h\n' +
+        '    tls: { caFile: /nonexistent/ca.pem, serverName: 10.0.0.1 }\n',
+      want: ['endpoints[0].tls.serverName (10.0.0.1) must be a DNS host name, not an IP address'],
+    },
   ])('$desc', ({ yaml, want }) => {
     expect(issuesOf(yaml)).toEqual(want);
   });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { CaBundle } from './ca-bundle.js';
 
@@ -112,6 +113,8 @@ export const EndpointTlsSchema = z.strictObject({
       /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
       'must be a DNS host name',
     )
+    // Node warns on an IP address as SNI (RFC 6066 forbids it); an IP URL is verified as is.
+    .refine((s) => isIP(s) === 0, 'must be a DNS host name, not an IP address')
     .optional()
     .describe('Host name sent as SNI and verified in the certificate; default the URL host.'),
 });
