@@ -41,6 +41,8 @@ export interface NodeRpcContext {
   pendingVotes: Map<string, boolean>;
   /** Votes a fault adds to the recorded ones (validator-vote-unknown). */
   faultVotes?(): Array<[string, boolean]>;
+  /** Why anvil cannot serve (it exited or stopped answering), or undefined while it is up. */
+  anvilDown?(): string | undefined;
 }
 
 const QBFT_METHODS = new Set([

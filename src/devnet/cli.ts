@@ -40,21 +40,40 @@ export async function runCli(argv: string[], out = console.log): Promise<number>
 
 async function start(argv: string[], out: (line: string) => void): Promise<number> {
   const options = startOptions(argv);
-  // Listen before starting, so Ctrl-C during start-up still stops anvil.
+  // Listen before starting, so Ctrl-C during start-up still stops anvil. anvil runs in its own
+  // session (see startAnvil), so a closed terminal's SIGHUP reaches only us: stop it then too.
   const stopRequested = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, resolve);
   });
   const devnet = await startDevnet(options);
   await writeFile(STATE_FILE, JSON.stringify({ controlUrl: devnet.controlUrl, pid: process.pid }));
   printSummary(devnet, out);
 
-  await stopRequested;
-  out('stopping...');
+  const code = await untilStopOrFailure(stopRequested, devnet, out);
   await devnet.stop();
   await rm(STATE_FILE, { force: true });
   out('stopped');
-  return 0;
+  return code;
+}
+
+/**
+ * Waits for SIGINT/SIGTERM/SIGHUP (exit code 0) or for anvil to die (exit code 1): nothing restarts
+ * anvil, and a devnet without its EVM can only answer errors, so the CLI stops instead.
+ */
+async function untilStopOrFailure(
+  stopRequested: Promise<void>,
+  devnet: Devnet,
+  out: (line: string) => void,
+): Promise<number> {
+  try {
+    await Promise.race([stopRequested, devnet.failed]);
+    out('stopping...');
+    return 0;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`chainprobe devnet: ${message}; nothing restarts it, stopping the devnet`);
+    return 1;
+  }
 }
 
 function startOptions(argv: string[]): DevnetOptions {
@@ -100,7 +119,8 @@ function printSummary(devnet: Devnet, out: (line: string) => void): void {
   out(`  publisher    ${devnet.publisher.breakerJsonUrl} ${devnet.publisher.breakerMetricsUrl}`);
   out(`  control      ${devnet.controlUrl}`);
   if (devnet.kubeApiUrl) out(`  kube API     ${devnet.kubeApiUrl}`);
-  out(`  anvil        ${devnet.anvil.url} (pid ${devnet.anvil.pid})`);
+  const launcher = devnet.anvil.kind === 'wrapper' ? ', npm launcher' : '';
+  out(`  anvil        ${devnet.anvil.url} (pid ${devnet.anvil.pid}${launcher})`);
   out('ready (Ctrl-C to stop)');
 }
 

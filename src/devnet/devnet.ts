@@ -2,6 +2,8 @@ import { keccak256, toUtf8Bytes } from 'ethers';
 import { pino, type Logger } from 'pino';
 import { faultTolerance, sortValidators } from '../consensus/proposer.js';
 import { startAnvil, type AnvilProcess } from './anvil.js';
+import type { AnvilBinary } from './anvil-binary.js';
+import { AnvilWatch } from './anvil-watch.js';
 import { BftChain } from './bft-chain.js';
 import { createControlHandler } from './control.js';
 import { gatewayFaults, nodeHttpFaults, publisherFaults, voteFaults } from './fault-readers.js';
@@ -92,7 +94,13 @@ export interface Devnet {
   controlUrl: string;
   /** The Kubernetes stand-in's URL, when it runs. */
   kubeApiUrl?: string;
-  anvil: { url: string; pid: number };
+  /** The EVM underneath: `pid` is the anvil binary's (the npm launcher's if `kind` says so). */
+  anvil: { url: string; pid: number; kind: AnvilBinary['kind'] };
+  /**
+   * Rejects with a DevnetError (code anvil-exited) if anvil exits while the devnet runs: nothing
+   * restarts it, the nodes answer HTTP 502 until stop(). Never settles otherwise.
+   */
+  failed: Promise<never>;
   ports: PortMap;
   blockPeriodSeconds: number;
   requestTimeoutSeconds: number;
@@ -178,6 +186,7 @@ class DevnetRuntime implements FaultHost {
   private readonly endpoints = new Map<string, HttpEndpoint>();
   private ports: PortMap | undefined;
   private anvilProcess: AnvilProcess | undefined;
+  private watch: AnvilWatch | undefined;
   private producer: BlockProducer | undefined;
   private publisher: OraclePublisher | undefined;
   private publisherEndpoint: HttpEndpoint | undefined;
@@ -201,7 +210,9 @@ class DevnetRuntime implements FaultHost {
       chainId: this.s.chainId,
       genesisTimestamp: Math.floor(Date.now() / 1000),
     });
-    this.s.logger.info({ url: this.anvilProcess.url, pid: this.anvilProcess.pid }, 'anvil started');
+    const { url, pid, binary } = this.anvilProcess;
+    this.s.logger.info({ url, pid, binary: binary.path }, 'anvil started');
+    this.startWatch(this.anvilProcess);
 
     await this.startProducer(this.anvilProcess.url);
     await this.startNodes(this.ports);
@@ -210,6 +221,16 @@ class DevnetRuntime implements FaultHost {
     await this.startOracle(this.ports);
     await this.startKube();
     await this.reconcile();
+  }
+
+  private startWatch(anvil: AnvilProcess): void {
+    this.watch = new AnvilWatch({ anvil, logger: this.s.logger.child({ component: 'anvil' }) });
+    this.watch.start();
+    // Without anvil, blocks and publishes only fail: stop them so they do not fill the log.
+    this.watch.failed.catch(() => {
+      void this.producer?.stop();
+      void this.publisher?.stop();
+    });
   }
 
   private async startProducer(anvilUrl: string): Promise<void> {
@@ -277,6 +298,7 @@ class DevnetRuntime implements FaultHost {
       ...(node.key ? { validatorAddress: node.key.address } : {}),
       pendingVotes: new Map(),
       faultVotes: voteFaults(this.store),
+      anvilDown: () => this.watch?.downReason(),
     };
   }
 
@@ -462,6 +484,7 @@ class DevnetRuntime implements FaultHost {
     return {
       chainId: this.s.chainId,
       head: head ? { number, hash, timestamp, miner, round } : null,
+      anvil: this.anvilState(),
       blockPeriodSeconds: this.s.blockPeriodSeconds,
       requestTimeoutSeconds: this.s.requestTimeoutSeconds,
       faultTolerance: faultTolerance(this.s.validators),
@@ -479,6 +502,12 @@ class DevnetRuntime implements FaultHost {
     } as Json;
   }
 
+  private anvilState(): Json {
+    if (!this.anvilProcess || !this.watch) return null;
+    const { url, pid, binary } = this.anvilProcess;
+    return { url, pid, kind: binary.kind, health: this.watch.health };
+  }
+
   stop(): Promise<void> {
     this.stopping ??= this.stopAll();
     return this.stopping;
@@ -488,6 +517,7 @@ class DevnetRuntime implements FaultHost {
   private async stopAll(): Promise<void> {
     const endpoints = [...this.endpoints.values(), this.publisherEndpoint, this.controlEndpoint];
     const steps: Array<() => Promise<void> | undefined> = [
+      () => Promise.resolve(this.watch?.stop()),
       () => this.publisher?.stop(),
       () => this.producer?.stop(),
       ...endpoints.map((endpoint) => () => endpoint?.setUp(false)),
@@ -516,7 +546,8 @@ class DevnetRuntime implements FaultHost {
       },
       controlUrl: this.controlEndpoint?.url ?? '',
       ...(this.kube ? { kubeApiUrl: this.kube.url } : {}),
-      anvil: { url: anvil.url, pid: anvil.pid },
+      anvil: { url: anvil.url, pid: anvil.pid, kind: anvil.binary.kind },
+      failed: (this.watch as AnvilWatch).failed,
       ports: this.ports as PortMap,
       blockPeriodSeconds: this.s.blockPeriodSeconds,
       requestTimeoutSeconds: this.s.requestTimeoutSeconds,

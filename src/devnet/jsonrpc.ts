@@ -95,3 +95,16 @@ export async function callRpc(
   }
   return body.result ?? null;
 }
+
+/**
+ * Tells whether `err` (from callRpc) means the endpoint could not be reached or stopped
+ * answering (connection refused or reset, timeout), as opposed to an answer or a bug.
+ */
+export function isUnreachableError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === 'TimeoutError' || err.name === 'AbortError') return true;
+  // undici: 'fetch failed' (cause ECONNREFUSED, ECONNRESET...), 'terminated' (body cut off).
+  return (
+    err instanceof TypeError && (err.message === 'fetch failed' || err.message === 'terminated')
+  );
+}

@@ -66,6 +66,8 @@ async function route(
   } else if (req.method === 'GET' && url.pathname === '/') {
     res.writeHead(201);
     res.end();
+  } else if (req.method === 'POST' && url.pathname === '/' && ctx.anvilDown?.()) {
+    await serveAnvilDown(req, res, ctx.anvilDown() as string);
   } else if (req.method === 'POST' && url.pathname === '/') {
     await serveJsonRpc(req, res, ctx, fail);
   } else {
@@ -79,6 +81,7 @@ export function isReady(ctx: NodeRpcContext, query: URLSearchParams): boolean {
   const minPeers = Number(query.get('minPeers') ?? '1');
   const maxBehind = Number(query.get('maxBlocksBehind') ?? '2');
   if (!Number.isInteger(minPeers) || !Number.isInteger(maxBehind)) return false;
+  if (ctx.anvilDown?.()) return false;
   if (ctx.peerCount() < minPeers) return false;
 
   const sync = ctx.syncing();
@@ -120,4 +123,23 @@ async function serveJsonRpc(
 function internalError(request: unknown): RpcResponse {
   const id = isJsonObject(request) ? (request.id ?? null) : null;
   return rpcFailure(id, BESU_ERRORS.internal);
+}
+
+/**
+ * The node has lost its EVM (the devnet's anvil): answer at once, HTTP 502 with a JSON-RPC
+ * internal error whose `data` says why, rather than let the client wait for a timeout.
+ */
+async function serveAnvilDown(req: IncomingMessage, res: ServerResponse, reason: string) {
+  let id: unknown = null;
+  try {
+    const body: unknown = JSON.parse(await readBody(req));
+    if (isJsonObject(body)) id = body.id ?? null;
+  } catch {
+    // Unparsable or batch: the error goes out with id null.
+  }
+  sendJson(
+    res,
+    502,
+    rpcFailure(id as RpcResponse['id'], { ...BESU_ERRORS.internal, data: reason }),
+  );
 }

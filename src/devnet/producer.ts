@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { quorumSize, selectProposer } from '../consensus/proposer.js';
 import { sealBlock, sealGenesis, type BftBlockRecord, type BftChain } from './bft-chain.js';
 import type { DevKey } from './keys.js';
-import { callRpc, isJsonObject } from './jsonrpc.js';
+import { callRpc, isJsonObject, isUnreachableError } from './jsonrpc.js';
 import type { TxHold } from './tx-hold.js';
 
 /** What the block producer reads from the rest of the devnet. */
@@ -118,10 +118,21 @@ export class BlockProducer {
         return;
       } catch (err) {
         if (this.abort.signal.aborted) return;
-        this.opts.logger.error({ err }, 'block production failed; retrying');
+        this.logFailure(err);
         await this.sleepFor(1000);
       }
     }
+  }
+
+  // anvil away is the AnvilWatch's to report, once per outage: a stack trace per retry (one a
+  // second) would bury it. Anything else is a devnet bug and keeps its stack.
+  private logFailure(err: unknown): void {
+    if (isUnreachableError(err)) {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.opts.logger.debug({ reason }, 'block production failed: anvil unreachable; retrying');
+      return;
+    }
+    this.opts.logger.error({ err }, 'block production failed; retrying');
   }
 
   private async produce(parent: BftBlockRecord, proposer: string, round: number): Promise<void> {

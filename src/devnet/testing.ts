@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pino, type Logger } from 'pino';
 import { decodeExtraData, type BftExtraData } from '../consensus/extra-data.js';
 import { bftBlockHash, commitDigest } from '../consensus/header.js';
 import { selectProposer } from '../consensus/proposer.js';
@@ -112,4 +114,30 @@ export function probeConnect(url: string): Promise<string> {
     });
     socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
   });
+}
+
+/** Whether a process with this pid exists (process.kill(pid, 0) throws ESRCH when not). */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    throw err;
+  }
+}
+
+/** The executable name of a process, from /proc (Linux): 'anvil', or 'node' for the launcher. */
+export function commOf(pid: number): string {
+  return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+}
+
+/** A debug-level pino logger that keeps every line, parsed. */
+export function collectingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const logger = pino(
+    { level: 'debug' },
+    { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  return { logger, lines };
 }

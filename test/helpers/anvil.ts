@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { resolveAnvilBinary } from '../../src/devnet/anvil-binary.js';
 import { freePort, waitFor } from './ports.js';
 
-const ANVIL = fileURLToPath(new URL('../../node_modules/.bin/anvil', import.meta.url));
+// The real binary, not the npm launcher: its pid is anvil's, so stopChild() leaves nothing behind.
+const ANVIL = resolveAnvilBinary().path;
 
 /** A running anvil, stopped by its pid. */
 export interface Anvil {
