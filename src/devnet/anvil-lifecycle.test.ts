@@ -44,6 +44,17 @@ describe('startAnvil', () => {
     expect(isRunning(anvil.pid)).toBe(false);
     expect(await probeConnect(anvil.url)).toBe('ECONNREFUSED');
   });
+
+  it('fails fast, with the reason, when the executable cannot be started', async () => {
+    const port = await findFreePort();
+    const start = startAnvil({ port, chainId: 138, genesisTimestamp: 0, binary: '/nonexistent' });
+
+    await expect(start).rejects.toMatchObject({
+      code: 'anvil-start-failed',
+      message: 'anvil exited during start-up (not started)',
+      detail: ['spawn /nonexistent ENOENT'],
+    });
+  });
 });
 
 describe('AnvilWatch', () => {

@@ -77,7 +77,8 @@ function anvilArgs(opts: AnvilOptions): string[] {
 function exitOf(child: ChildProcess): Promise<AnvilExit> {
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', () => {
+    // 'error': failed to spawn (no pid), or a signal could not be delivered (ignored here).
+    child.on('error', () => {
       if (child.pid === undefined) resolve({ code: null, signal: null });
     });
   }).then((exit) => {
@@ -92,7 +93,7 @@ function tailOf(child: ChildProcess): () => string {
   child.stderr?.on('data', (chunk: Buffer) => {
     text = (text + chunk.toString()).slice(-4000);
   });
-  child.once('error', (err) => {
+  child.on('error', (err) => {
     text += `\n${err.message}`;
   });
   return () => text.trim();
@@ -104,7 +105,7 @@ async function waitForAnvil(url: string, exited: Promise<AnvilExit>, stderr: () 
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if (exit) {
-      const how = exit.signal ?? `code ${exit.code ?? 'unknown'}`;
+      const how = exit.signal ?? (exit.code === null ? 'not started' : `code ${exit.code}`);
       throw new DevnetError('anvil-start-failed', `anvil exited during start-up (${how})`, {
         detail: stderr().split('\n').slice(-5),
       });
