@@ -37,7 +37,9 @@ describe('a devnet whose anvil is killed', () => {
     expect(isDevnetError(err, 'anvil-exited')).toBe(true);
     expect((err as Error).message).toBe(`Anvil (pid ${pid}) exited (signal SIGKILL)`);
     const loud = lines.slice(before).filter((l) => Number(l.level) >= 40);
-    expect(loud).toEqual([expect.objectContaining({ msg: EXIT_LINE, pid, signal: 'SIGKILL' })]);
+    expect(loud).toEqual([
+      expect.objectContaining({ msg: EXIT_LINE, anvilPid: pid, signal: 'SIGKILL' }),
+    ]);
     // No stack traces (pino writes an Error under `err` as an object with its stack).
     expect(lines.slice(before).filter((l) => typeof l.err === 'object')).toEqual([]);
     expect(isRunning(pid)).toBe(false);

@@ -77,7 +77,7 @@ describe('AnvilWatch', () => {
 
     const loud = lines.filter((l) => Number(l.level) >= 30);
     expect(loud.map((l) => l.msg)).toEqual(['anvil not answering', 'anvil answers again']);
-    expect(loud[0]).toMatchObject({ pid: anvil.pid, reason: 'timeout' });
+    expect(loud[0]).toMatchObject({ anvilPid: anvil.pid, reason: 'timeout' });
     expect(await Promise.race([watch.failed.catch(() => 'rejected'), sleep(50, 'pending')])).toBe(
       'pending',
     );

@@ -86,7 +86,7 @@ export class AnvilWatch {
   private apply(event: AnvilEvent): void {
     const { state, log } = judgeAnvil(this.state, event, (this.opts.now ?? Date.now)());
     this.state = state;
-    if (log) this.opts.logger[log.level]({ pid: this.opts.anvil.pid, ...log.fields }, log.msg);
+    if (log) this.opts.logger[log.level]({ anvilPid: this.opts.anvil.pid, ...log.fields }, log.msg);
   }
 }
 

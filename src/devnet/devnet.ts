@@ -211,7 +211,8 @@ class DevnetRuntime implements FaultHost {
       genesisTimestamp: Math.floor(Date.now() / 1000),
     });
     const { url, pid, binary } = this.anvilProcess;
-    this.s.logger.info({ url, pid, binary: binary.path }, 'anvil started');
+    // anvilPid, not pid: pino already writes this process's pid under `pid`.
+    this.s.logger.info({ url, anvilPid: pid, binary: binary.path }, 'anvil started');
     this.startWatch(this.anvilProcess);
 
     await this.startProducer(this.anvilProcess.url);
