@@ -152,6 +152,31 @@ describe('stale validators section', () => {
     expect(html).not.toContain('stale-note"');
   });
 
+  it('marks the feeds and breakers sections the same way', () => {
+    const stale = {
+      reason: 'failing' as const,
+      errorClass: 'timeout',
+      probe: 'oracle',
+      target: 'eth-usd',
+      since: '2026-12-04T19:30:01.250Z',
+      forSeconds: 5,
+    };
+    const html = renderStatusPage(
+      {
+        ...buildSnapshot(emptyInput()),
+        feeds: [{ feed: 'eth-usd', state: 'ok', answer: 1, ageSeconds: 2, heartbeatSeconds: 60 }],
+        feedsStale: stale,
+        breakers: [{ source: 'p0', state: 'closed', openSeconds: null }],
+        breakersStale: null,
+      },
+      0,
+    );
+    expect(html).toContain(
+      '<section class="stale" id="feeds"><h2>Oracle feeds (stale)</h2><p class="stale-note">',
+    );
+    expect(html).toContain('<section id="breakers"><h2>Circuit breakers</h2>');
+  });
+
   it.each([
     { desc: 'millis', iso: '2026-12-04T19:30:01.250Z', want: '2026-12-04 19:30:01 UTC' },
     { desc: 'whole-seconds', iso: '2026-12-04T19:30:01Z', want: '2026-12-04 19:30:01 UTC' },

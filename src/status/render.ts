@@ -61,8 +61,8 @@ export function renderStatusPage(s: StatusSnapshot, refreshSeconds: number): str
     renderProblems(s.problems),
     renderTasks(s.tasks),
     s.validators ? renderValidators(s.validators) : '',
-    s.feeds ? renderFeeds(s.feeds) : '',
-    s.breakers ? renderBreakers(s.breakers) : '',
+    s.feeds ? markStale(renderFeeds(s.feeds), s.feedsStale) : '',
+    s.breakers ? markStale(renderBreakers(s.breakers), s.breakersStale) : '',
     renderFooter(s, refreshSeconds),
     '</body></html>',
   ].join('\n');
@@ -168,14 +168,20 @@ function renderValidators(v: ValidatorsView): string {
   const head = ['Validator', 'State', 'Participation', 'Missed slots', 'Last proposal'];
   const html = table(
     'validators',
-    v.stale ? 'Validators (stale)' : 'Validators',
+    'Validators',
     head,
     rows,
     v.list.map((x) => (x.live === false ? 'bad' : '')),
   );
-  const note = v.stale ? renderStaleNote(v.stale) : '';
-  const marked = v.stale ? html.replace('<section ', '<section class="stale" ') : html;
-  return marked.replace('</h2>', `</h2>${note}${summary}`);
+  return markStale(html.replace('</h2>', `</h2>${summary}`), v.stale);
+}
+
+// A section whose data is not current says so in its heading, with a banner and dimmed rows.
+function markStale(html: string, stale: StaleView | null): string {
+  if (stale === null) return html;
+  return html
+    .replace('<section ', '<section class="stale" ')
+    .replace('</h2>', ` (stale)</h2>${renderStaleNote(stale)}`);
 }
 
 /** ISO 8601 as `2026-12-04 19:30:01 UTC`. */

@@ -259,3 +259,36 @@ describe('validators staleness', () => {
     });
   });
 });
+
+describe('oracle and breaker staleness', () => {
+  const metrics = {
+    chainprobe_oracle_feed_state: [{ labels: { feed: 'A', state: 'stale' }, value: 1 }],
+    chainprobe_breaker_state: [{ labels: { source: 'p0', state: 'closed' }, value: 1 }],
+  };
+  const oracle = (over: Partial<TaskStatus>) =>
+    task({ probe: 'oracle', kind: 'oracle', target: 'A', lastRunAt: 60_000, ...over });
+  const breaker = (over: Partial<TaskStatus>) =>
+    task({ probe: 'breaker', kind: 'breaker', target: 'p0', lastRunAt: 60_000, ...over });
+
+  it.each([
+    {
+      desc: 'a-stale-feed-is-a-current-verdict',
+      tasks: [oracle({ ok: false, errorClass: 'stale' }), breaker({})],
+      want: { feeds: null, breakers: null },
+    },
+    {
+      desc: 'an-unreadable-feed-is-stale-data',
+      tasks: [oracle({ ok: false, errorClass: 'timeout', since: 40_000 }), breaker({})],
+      want: { feeds: 'timeout', breakers: null },
+    },
+    {
+      desc: 'an-unreadable-breaker-is-stale-data',
+      tasks: [oracle({}), breaker({ ok: false, errorClass: 'http_5xx', since: 50_000 })],
+      want: { feeds: null, breakers: 'http_5xx' },
+    },
+  ])('$desc', ({ tasks, want }) => {
+    const s = buildSnapshot(input({ metrics, tasks }));
+    expect(s.feedsStale?.errorClass ?? null).toBe(want.feeds);
+    expect(s.breakersStale?.errorClass ?? null).toBe(want.breakers);
+  });
+});

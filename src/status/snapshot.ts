@@ -87,7 +87,11 @@ export interface StatusSnapshot {
   /** Null when no validators probe has reported yet (its metrics are absent). */
   validators: ValidatorsView | null;
   feeds: FeedView[] | null;
+  /** Set when an oracle probe could not read its feeds lately (see staleness.ts); else null. */
+  feedsStale: StaleView | null;
   breakers: BreakerView[] | null;
+  /** Set when a breaker probe could not read its sources lately; else null. */
+  breakersStale: StaleView | null;
 }
 
 /** One sample of a metric: labels and value. */
@@ -177,7 +181,9 @@ export function buildSnapshot(input: SnapshotInput): StatusSnapshot {
     tasks,
     validators,
     feeds,
+    feedsStale: judgeSectionStale(input.tasks, 'oracle', input.timings, input.now),
     breakers,
+    breakersStale: judgeSectionStale(input.tasks, 'breaker', input.timings, input.now),
   };
 }
 

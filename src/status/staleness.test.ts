@@ -54,6 +54,18 @@ describe('judgeStale', () => {
       want: { reason: 'failing', errorClass: 'connection_refused', forSeconds: 100 },
     },
     {
+      desc: 'verdict-on-fresh-data-is-not-stale',
+      t: task({ ok: false, errorClass: 'stale', since: NOW - 3_000 }),
+      timing: TIMING,
+      want: null,
+    },
+    {
+      desc: 'verdict-but-not-running-is-stale',
+      t: task({ ok: false, errorClass: 'hash_mismatch', lastRunAt: NOW - 30_000 }),
+      timing: TIMING,
+      want: { reason: 'not_running', errorClass: null },
+    },
+    {
       desc: 'failing-without-class',
       t: task({ ok: false, errorClass: null }),
       timing: undefined,

@@ -1,3 +1,4 @@
+import type { ErrorClass } from '../engine/error-class.js';
 import type { TaskStatus } from '../engine/status-book.js';
 
 /** A probe's schedule, as far as staleness needs it (ms). */
@@ -23,7 +24,26 @@ export interface StaleView {
 }
 
 /**
- * Judges one task's data: stale when its last run failed, or when it is older than two
+ * Failure classes that judge data the run did read: the chain, feed or account answered and the
+ * answer is bad. The section shows that answer, current; only failures to read make it stale.
+ */
+const VERDICT_CLASSES: ReadonlySet<string> = new Set<ErrorClass>([
+  'chain_id_mismatch',
+  'hash_mismatch',
+  'head_stalled',
+  'answer_not_positive',
+  'answer_out_of_bounds',
+  'future_update',
+  'stale',
+  'stalled_answer',
+  'low_balance',
+  'stuck_transaction',
+  'unmapped_state',
+]);
+
+/**
+ * Judges one task's data: stale when its last run failed to read it (a failure of a class
+ * outside VERDICT_CLASSES), or when it is older than two
  * intervals plus the timeout (the next run is due within one interval and ends within the
  * timeout; one more interval lets a single late run pass). Pure; `now` in Unix ms.
  */
@@ -32,9 +52,11 @@ export function judgeStale(
   timing: ProbeTiming | undefined,
   now: number,
 ): StaleView | null {
-  // Limitation: a run that failed on one block or on the QBFT API still refreshed the rest of
-  // the validators' data; the section is marked stale then too, naming the failure's class.
-  if (!task.ok) return staleView(task, 'failing', task.since, now);
+  // Limitation: a validators run that failed on one block or on the QBFT API still refreshed
+  // the rest of its data; the section is marked stale then too, naming the failure's class.
+  if (!task.ok && !VERDICT_CLASSES.has(task.errorClass ?? 'internal')) {
+    return staleView(task, 'failing', task.since, now);
+  }
 
   // Without the probe's schedule (it left the configuration mid-reload) age cannot be judged.
   if (timing === undefined) return null;
