@@ -198,6 +198,45 @@ describe('RpcClient against hostile servers', () => {
     await client.close();
   });
 
+  it.each([
+    { desc: 'aborted-before-the-call', reason: undefined, before: true, want: 'aborted' },
+    { desc: 'deadline-before-the-call', reason: 'TimeoutError', before: true, want: 'timeout' },
+    { desc: 'aborted-during-the-call', reason: undefined, before: false, want: 'aborted' },
+  ])('forwards the caller signal: $desc', async ({ reason, before, want }) => {
+    server.handle(() => undefined);
+    const client = new RpcClient({ url: server.url });
+    const ctl = new AbortController();
+    const abort = () => ctl.abort(reason ? new DOMException('deadline', reason) : undefined);
+    if (before) abort();
+    else setTimeout(abort, 50);
+    const sent = server.requests.length;
+    const err = await client
+      .call('eth_chainId', [], { signal: ctl.signal })
+      .catch((e: unknown) => e);
+    expect((err as RpcError).code).toBe(want);
+    if (before) expect(server.requests.length).toBe(sent);
+    await client.close();
+  });
+
+  it('leaves no listener on the caller signal after its calls', async () => {
+    server.handle(rpcResult('0x1'));
+    const client = new RpcClient({ url: server.url });
+    const ctl = new AbortController();
+    let added = 0;
+    let removed = 0;
+    const add = ctl.signal.addEventListener.bind(ctl.signal);
+    const remove = ctl.signal.removeEventListener.bind(ctl.signal);
+    ctl.signal.addEventListener = (...args: Parameters<typeof add>) => (added++, add(...args));
+    ctl.signal.removeEventListener = (...args: Parameters<typeof remove>) => (
+      removed++,
+      remove(...args)
+    );
+    for (let i = 0; i < 5; i++) await client.call('eth_chainId', [], { signal: ctl.signal });
+    expect(added).toBe(5);
+    expect(removed).toBe(added);
+    await client.close();
+  });
+
   it('sends URL credentials as basic auth and never follows redirects', async () => {
     let auth = '';
     server.handle((req, body, res) => {

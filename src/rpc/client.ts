@@ -135,16 +135,19 @@ export class RpcClient {
             deadline.abort();
           }, opts.timeoutMs);
     // A signal of its own per call (not the run's, which every call of a run shares): undici
-    // holds an abort listener on it until the response closes.
-    const signal = opts.signal ? AbortSignal.any([opts.signal, deadline.signal]) : deadline.signal;
+    // holds an abort listener on it until the response closes. The run's abort is forwarded by
+    // one listener removed after the call (AbortSignal.any cost a tenth of a run's CPU).
+    const signal = deadline.signal;
     const onOuterAbort = (): void => {
       // The engine aborts with a TimeoutError reason when the run's hard deadline passes.
       if ((opts.signal?.reason as { name?: string } | undefined)?.name === 'TimeoutError')
         timedOut = true;
+      deadline.abort(opts.signal?.reason);
     };
     opts.signal?.addEventListener('abort', onOuterAbort, { once: true });
     try {
-      if (signal.aborted) onOuterAbort();
+      // A run aborted before this call fires no event: forward it by hand.
+      if (opts.signal?.aborted) onOuterAbort();
       if (signal.aborted)
         throw new RpcError(timedOut ? 'timeout' : 'aborted', 'aborted before sending');
       // The clock starts when the request is handed to the pool, after our own set-up (signals,
