@@ -82,6 +82,12 @@ function waitForStop(devnet: Devnet, chainprobe: ChildProcess): Promise<void> {
       if (!stopping) process.stderr.write(`chainprobe exited (${code}); stopping the devnet\n`);
       void stop();
     });
+    // Nothing restarts the devnet's anvil: without it the demo shows nothing but 502s.
+    devnet.failed.catch((err: unknown) => {
+      if (!stopping) process.stderr.write(`${(err as Error).message}; stopping the demo\n`);
+      process.exitCode = 1;
+      void stop();
+    });
   });
 }
 
