@@ -99,20 +99,31 @@ async function forward(
   body: string | undefined,
   opts: GatewayOptions,
 ): Promise<Outcome> {
-  try {
-    const response = await fetch(new URL(path, backend), {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body,
-      signal: AbortSignal.timeout(opts.backendTimeoutMs ?? 10_000),
-    });
-    return {
-      status: response.status,
-      contentType: response.headers.get('content-type') ?? 'application/json',
-      body: await response.text(),
-    };
-  } catch (err) {
-    const name = err instanceof Error ? err.name : '';
-    return name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'refused';
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const response = await fetch(new URL(path, backend), {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body,
+        signal: AbortSignal.timeout(opts.backendTimeoutMs ?? 10_000),
+      });
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? 'application/json',
+        body: await response.text(),
+      };
+    } catch (err) {
+      const name = err instanceof Error ? err.name : '';
+      if (name === 'TimeoutError' || name === 'AbortError') return 'timeout';
+      // A kept-alive connection the backend closed just as it was reused fails without the
+      // backend being down; like a real gateway, try that backend once more on a new one.
+      if (attempt === 0 && !isRefused(err)) continue;
+      return 'refused';
+    }
   }
+}
+
+function isRefused(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: unknown } }).cause;
+  return cause?.code === 'ECONNREFUSED';
 }
