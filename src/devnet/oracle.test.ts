@@ -29,11 +29,18 @@ const latest = async () => {
   return { roundId: Number(roundId), answer: BigInt(answer), updatedAt: Number(updatedAt) };
 };
 
-async function breaker(): Promise<{ state: string }> {
-  const status = (await (await fetch(devnet.publisher.breakerJsonUrl)).json()) as {
+async function publisherStatus(): Promise<{
+  breaker: { state: string };
+  publisher: { skippedTotal: number };
+}> {
+  return (await (await fetch(devnet.publisher.breakerJsonUrl)).json()) as {
     breaker: { state: string };
+    publisher: { skippedTotal: number };
   };
-  return status.breaker;
+}
+
+async function breaker(): Promise<{ state: string }> {
+  return (await publisherStatus()).breaker;
 }
 
 const nonces = async () => {
@@ -222,8 +229,11 @@ describe('oracle faults', () => {
   });
 
   it('publishes nothing while the breaker is forced open', async () => {
+    const skipped = async () => (await publisherStatus()).publisher.skippedTotal;
+    const skippedBefore = await skipped();
     await devnet.setFault('breaker-open', true);
-    await new Promise((r) => setTimeout(r, 500));
+    // A heartbeat in flight may still publish; once one has been skipped, none is in flight.
+    await waitFor(async () => (await skipped()) > skippedBefore, 15_000, 'a skipped heartbeat');
     const before = await latest();
     await new Promise((r) => setTimeout(r, 2500));
     const after = await latest();
