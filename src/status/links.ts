@@ -56,8 +56,11 @@ const NODE_KINDS = new Set(['rpc', 'block', 'besu-health']);
  */
 export function placeOfTask(kind: string, errorClass: string | null, role?: string): KindPlace {
   if (errorClass === 'config' || errorClass === 'internal') return CHAINPROBE;
-  if (NODE_KINDS.has(kind) && role === 'validator') return KIND_PLACES.validators ?? CHAINPROBE;
-  return KIND_PLACES[kind] ?? CHAINPROBE;
+  // Security findings are metrics, never failed runs: a failed security run could not reach or
+  // read its endpoint, which is an endpoint problem like any rpc probe's.
+  const place = kind === 'security' ? 'rpc' : kind;
+  if (NODE_KINDS.has(place) && role === 'validator') return KIND_PLACES.validators ?? CHAINPROBE;
+  return KIND_PLACES[place] ?? CHAINPROBE;
 }
 
 /** The place of a section that is not a task: validators, feeds, breakers. */

@@ -61,6 +61,9 @@ describe('buildSnapshot', () => {
             errorClass: 'internal',
           }),
           task({ target: 'rpc-1' }),
+          // A failed security run could not reach its endpoint: an endpoint problem.
+          task({ kind: 'security', probe: 'security', target: 'validator-1', ok: false }),
+          task({ kind: 'security', probe: 'security', target: 'rpc-1', ok: false }),
         ],
       }),
     );
@@ -69,10 +72,12 @@ describe('buildSnapshot', () => {
       '/docs/runbook.md#validator-failure',
       '/docs/runbook.md#chainprobe-not-probing',
       null,
+      '/docs/runbook.md#validator-failure',
+      '/docs/runbook.md#rpc-endpoint-issues',
     ]);
     expect(s.tasks[0]?.forSeconds).toBe(60);
     expect(s.tasks[0]?.links?.dashboard).toBeUndefined();
-    expect(s.summary).toEqual({ tasks: 4, failing: 3, problems: 3 });
+    expect(s.summary).toEqual({ tasks: 6, failing: 5, problems: 5 });
   });
 
   it('adds dashboard links when grafanaUrl is set', () => {
