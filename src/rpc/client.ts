@@ -6,6 +6,7 @@ import {
   classifyHttpStatus,
   classifyRpcErrorCode,
   classifyTransportError,
+  transportCode,
 } from './errors.js';
 import { safeDecode } from '../redact.js';
 
@@ -185,7 +186,10 @@ function authHeader(url: URL): Record<string, string> {
 function toRpcError(err: unknown, timedOut: boolean): RpcError {
   if (err instanceof RpcError) return timedOut && err.code === 'aborted' ? retag(err) : err;
   const code = classifyTransportError(err, timedOut);
-  return new RpcError(code, describeClass(code), { cause: err });
+  // "tls" alone does not tell a wrong CA from a wrong name; the system code does.
+  const sys = code === 'tls' || code === 'network' ? transportCode(err) : null;
+  const detail = sys ? `${describeClass(code)} (${sys})` : describeClass(code);
+  return new RpcError(code, detail, { cause: err });
 }
 
 function retag(err: RpcError): RpcError {

@@ -79,6 +79,19 @@ export function classifyTransportError(err: unknown, timedOut = false): ErrorCla
   return 'network';
 }
 
+/**
+ * The system or TLS error code behind a transport failure (ERR_TLS_CERT_ALTNAME_INVALID,
+ * UNABLE_TO_VERIFY_LEAF_SIGNATURE, EHOSTUNREACH...), for a failure's detail where the class
+ * alone is vague; null when there is none. Only upper-case identifiers, so no endpoint text.
+ */
+export function transportCode(err: unknown): string | null {
+  for (const e of causeChain(err)) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]{1,63}$/.test(code)) return code;
+  }
+  return null;
+}
+
 /** Class of a non-200 HTTP status. */
 export function classifyHttpStatus(status: number): ErrorClass {
   if (status === 429) return 'rate_limited';

@@ -97,6 +97,25 @@ describe('the JSON-RPC client with a private CA', () => {
   ])('$desc: $want', async ({ tls, want }) => {
     expect(await callWith(tls())).toBe(want);
   });
+
+  it.each([
+    {
+      desc: 'unknown-ca',
+      tls: () => ({ ca: pem(pki.otherCaFile) }),
+      code: /UNABLE_TO_|SELF_SIGNED/,
+    },
+    {
+      desc: 'name-mismatch',
+      tls: () => ({ ca: pem(pki.caFile), serverName: 'other.chain138.test' }),
+      code: /ERR_TLS_CERT_ALTNAME_INVALID/,
+    },
+  ])('names the TLS failure in the detail: $desc', async ({ tls, code }) => {
+    const client = new RpcClient({ url, tls: tls() });
+    const err = await client.call('eth_chainId', [], { timeoutMs: 5000 }).catch((e: unknown) => e);
+    await client.close();
+    expect(err).toBeInstanceOf(RpcError);
+    expect((err as RpcError).message).toMatch(code);
+  });
 });
 
 describe("the security probe's certificate check with a private CA", () => {
