@@ -17,6 +17,16 @@ function issuesOf(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
 }
 
 describe('parseConfig', () => {
+  it('keeps an unquoted 0x address as written (YAML would read it as a number)', () => {
+    const address = '0xdd0b5e1b2f6e0e3c0b5d4f2e7b6a9c8d7e6f1edb';
+    const c = parseConfig(
+      `endpoints:\n  - name: v\n    url: http://h\n    validatorAddress: ${address}\n`,
+      PROBE_KINDS,
+      {},
+    );
+    expect(c.endpoints[0]?.validatorAddress).toBe(address);
+  });
+
   it('applies defaults that suit a 2 s QBFT chain', () => {
     const c = parseConfig(`${EP}probes:\n  - name: rpc\n    kind: rpc\n`, PROBE_KINDS, {});
     expect(c.global).toMatchObject({
@@ -121,9 +131,14 @@ describe('parseConfig', () => {
       want: 'endpoints[0].validatorAddress (0x12) must be a 0x-prefixed 20-byte hex address',
     },
     {
-      desc: 'yaml-hex-number',
+      desc: 'unquoted-hex-stays-as-written',
       yaml: 'endpoints:\n  - name: a\n    url: http://h\n    validatorAddress: 0x12\n',
-      want: 'endpoints[0].validatorAddress (18) invalid input: expected string, received number',
+      want: 'endpoints[0].validatorAddress (0x12) must be a 0x-prefixed 20-byte hex address',
+    },
+    {
+      desc: 'hex-number-is-not-a-number',
+      yaml: `global:\n  chainId: 0x8a\n${EP}`,
+      want: 'global.chainId (0x8a) invalid input: expected number, received string',
     },
     {
       desc: 'duplicate-endpoint',

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument, YAMLError, YAMLWarning, type Document } from 'yaml';
+import { LineCounter, parseDocument, YAMLError, YAMLWarning, type Document, type Tags } from 'yaml';
 import { z } from 'zod';
 import { readCaBundle } from './ca-bundle.js';
 import {
@@ -96,7 +96,12 @@ function parseYamlText(text: string): { raw: unknown; lineOf: LineOf } {
   // The yaml library would print warnings (an unknown `!tag`, ...) to stderr quoting the source
   // line, which may hold a credential: keep it silent and report problems by line and code only.
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { prettyErrors: true, logLevel: 'silent', lineCounter });
+  const doc = parseDocument(text, {
+    prettyErrors: true,
+    logLevel: 'silent',
+    lineCounter,
+    customTags: plainHexTags,
+  });
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
     throw new ConfigError(problems.map(describeYamlProblem));
@@ -290,6 +295,16 @@ function formatIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const value = valueAt(input, issue.path);
   const shown = value === undefined ? 'missing' : describeValue(issue.path, value);
   return `${where} (${shown}) ${lowerFirst(issue.message)}`;
+}
+
+// YAML reads an unquoted 0x… or 0o… as an integer, which turns an address or a hash into a
+// float that no check can explain; every hex value here is an address, hash or key, so they
+// stay strings as written (a number given in hex then fails as "expected number").
+function plainHexTags(tags: Tags): Tags {
+  return tags.filter((tag) => {
+    const format = (tag as { format?: unknown }).format;
+    return format !== 'HEX' && format !== 'OCT';
+  });
 }
 
 function valueAt(input: unknown, path: Path): unknown {
