@@ -26,6 +26,11 @@ export interface CheckInput {
   probes: ReadonlyArray<Record<string, unknown> | undefined>;
   /** The `name` of each probes[] entry when it is a string. */
   probeNames: ReadonlyArray<string | undefined>;
+  /**
+   * The `endpoints` list of each probes[] entry when it is a list of strings, even if the entry
+   * is otherwise invalid, so a bad reference is reported beside the entry's other errors.
+   */
+  probeEndpointRefs: ReadonlyArray<readonly string[] | undefined>;
 }
 
 /**
@@ -48,8 +53,9 @@ export function checkCrossFields(
     ? new Set(input.endpointNames)
     : undefined;
   input.probes.forEach((p, i) => {
+    const refs = (p?.endpoints as string[] | undefined) ?? input.probeEndpointRefs[i];
+    if (names && refs) issues.push(...unknownEndpoints(refs, i, names));
     if (p === undefined) return;
-    if (names) issues.push(...unknownEndpoints(p, i, names));
     const timed = timingOf(p, input.global);
     if (timed) issues.push(...checkTiming(timed, i));
     if (timed && input.global) issues.push(...checkKind(timed, i, input, kinds, env));
@@ -90,11 +96,10 @@ function duplicateNames(section: string, names: ReadonlyArray<string | undefined
 }
 
 function unknownEndpoints(
-  p: Record<string, unknown>,
+  refs: readonly string[],
   i: number,
   names: Set<string | undefined>,
 ): Issue[] {
-  const refs = (p.endpoints as string[] | undefined) ?? [];
   return refs.flatMap((name, j) =>
     names.has(name)
       ? []

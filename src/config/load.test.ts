@@ -270,9 +270,17 @@ describe('parseConfig in one round', () => {
       want: ['global.intervalMs (soon) invalid input: expected number, received string'],
     },
     {
-      desc: 'invalid-probe-skips-its-rules',
+      desc: 'invalid-probe-skips-its-timing-but-not-its-references',
       yaml: `${EP}probes:\n  - { name: r, kind: rpc, intervalMs: 5, timeoutMs: 9000, endpoints: [x] }\n`,
-      want: ['probes[0].intervalMs (5) too small: expected number to be >=100'],
+      want: [
+        'probes[0].intervalMs (5) too small: expected number to be >=100',
+        'probes[0].endpoints[0] (x) names no configured endpoint',
+      ],
+    },
+    {
+      desc: 'invalid-references-are-not-judged',
+      yaml: `${EP}probes:\n  - { name: r, kind: rpc, endpoints: [x, 3] }\n`,
+      want: ['probes[0].endpoints[1] (3) invalid input: expected string, received number'],
     },
     {
       desc: 'invalid-global-skips-kind-check',

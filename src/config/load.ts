@@ -170,7 +170,9 @@ function parseParts(input: unknown, schema: ReturnType<typeof buildSchema>): Par
 
 // The entries' names as written, even in entries that are otherwise invalid; a list that is
 // not a list at all gives no names, so references into it are not judged.
-function namesOf(input: unknown): Pick<CheckInput, 'endpointNames' | 'probeNames'> {
+function namesOf(
+  input: unknown,
+): Pick<CheckInput, 'endpointNames' | 'probeNames' | 'probeEndpointRefs'> {
   const top = isRecord(input) ? input : {};
   const names = (list: unknown) =>
     Array.isArray(list)
@@ -178,7 +180,15 @@ function namesOf(input: unknown): Pick<CheckInput, 'endpointNames' | 'probeNames
       : list === undefined
         ? []
         : [undefined];
-  return { endpointNames: names(top.endpoints), probeNames: names(top.probes) };
+  const refs = (v: unknown) => {
+    const list = isRecord(v) ? v.endpoints : undefined;
+    return Array.isArray(list) && list.every((n) => typeof n === 'string') ? list : undefined;
+  };
+  return {
+    endpointNames: names(top.endpoints),
+    probeNames: names(top.probes),
+    probeEndpointRefs: Array.isArray(top.probes) ? top.probes.map(refs) : [],
+  };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
