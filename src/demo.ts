@@ -5,6 +5,7 @@
  * stops its own processes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { isatty } from 'node:tty';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { startDevnet, type Devnet } from './devnet/devnet.js';
@@ -17,7 +18,7 @@ const CHAINPROBE_URL = 'http://127.0.0.1:9488';
 async function main(): Promise<void> {
   const log = pino({
     level: 'info',
-    transport: { target: 'pino-pretty', options: { colorize: true } },
+    transport: { target: 'pino-pretty', options: { colorize: isatty(1) } },
   });
   log.info('starting the devnet (compiles the oracle contract on first run)');
   const devnet = await startDevnet({

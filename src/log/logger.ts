@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 
 /** Log levels accepted by --log-level. */
@@ -33,7 +34,8 @@ export function createLogger(opts: LoggerOptions): Logger {
       transport: opts.pretty
         ? {
             target: 'pino-pretty',
-            options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l', destination: fd },
+            // Colours only on a terminal: a log file or pipe gets plain text.
+            options: { colorize: isatty(fd), translateTime: 'SYS:HH:MM:ss.l', destination: fd },
           }
         : undefined,
     },
