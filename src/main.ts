@@ -32,6 +32,8 @@ export function redactedConfig(config: Config): unknown {
       ...(e.headers
         ? { headers: Object.fromEntries(Object.keys(e.headers).map((k) => [k, '<redacted>'])) }
         : {}),
+      // As written (caFile, serverName), so the output loads back; the bundle read stays out.
+      ...(e.tls ? { tls: { ...e.tls, ca: undefined } } : {}),
     })),
     probes: config.probes,
   };
