@@ -57,7 +57,9 @@ export function checkCrossFields(
     if (names && refs) issues.push(...unknownEndpoints(refs, i, names));
     if (p === undefined) return;
     const timed = timingOf(p, input.global);
-    if (timed) issues.push(...checkTiming(timed, i));
+    // A probe that sets neither field inherits both from global, which is judged once below.
+    const ownTiming = p.intervalMs !== undefined || p.timeoutMs !== undefined;
+    if (timed && ownTiming) issues.push(...checkTiming(timed, i));
     if (timed && input.global) issues.push(...checkKind(timed, i, input, kinds, env));
   });
   const g = input.global;

@@ -160,6 +160,7 @@ describe('parseConfig', () => {
       yaml: `global:\n  intervalMs: 1000\n  timeoutMs: 1000\n${EP}`,
       want: 'global.timeoutMs (1000) must be below intervalMs (1000)',
     },
+
     {
       desc: 'unknown-endpoint-ref',
       yaml: `${EP}probes:\n  - { name: r, kind: rpc, endpoints: [rpc-9] }\n`,
@@ -216,6 +217,11 @@ describe('parseConfig in one round', () => {
   // Cross-field rules run beside the schema on the parts that passed it; the list is in file
   // order. Each case gives the exact, complete list of problems.
   it.each([
+    {
+      desc: 'inherited-timing-judged-once-in-global',
+      yaml: `global:\n  intervalMs: 1000\n  timeoutMs: 2000\n${EP}probes:\n  - { name: r, kind: rpc }\n`,
+      want: ['global.timeoutMs (2000) must be below intervalMs (1000)'],
+    },
     {
       desc: 'schema-and-unknown-endpoint',
       yaml: `global:\n  chainId: 0\n${EP}probes:\n  - { name: r, kind: rpc, endpoints: [rpc-9] }\n`,
