@@ -89,7 +89,10 @@ function configError(issues: Issue[], lineOf: LineOf): ConfigError {
   const sorted = issues
     .map((issue) => ({ issue, line: lineOf(issue.path) }))
     .sort((a, b) => a.line - b.line);
-  return new ConfigError(sorted.map((s) => s.issue.text));
+  return new ConfigError(
+    sorted.map((s) => s.issue.text),
+    { lines: sorted.map((s) => s.line) },
+  );
 }
 
 function parseYamlText(text: string): { raw: unknown; lineOf: LineOf } {

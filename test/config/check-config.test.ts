@@ -32,9 +32,9 @@ describe('chainprobe --check-config', () => {
       .split('\n')
       .filter((l) => l.startsWith('  - '));
     expect(lines).toEqual([
-      '  - probes[0].endpoints[0] (rpc-1) names no configured endpoint',
-      '  - probes[1].intervalMs (50) too small: expected number to be >=100',
-      '  - global.chainId (0) too small: expected number to be >0',
+      '  - line 4: probes[0].endpoints[0] (rpc-1) names no configured endpoint',
+      '  - line 5: probes[1].intervalMs (50) too small: expected number to be >=100',
+      '  - line 7: global.chainId (0) too small: expected number to be >0',
     ]);
   });
 });
