@@ -35,8 +35,21 @@ export function redactedConfig(config: Config): unknown {
       // As written (caFile, serverName), so the output loads back; the bundle read stays out.
       ...(e.tls ? { tls: { ...e.tls, ca: undefined } } : {}),
     })),
-    probes: config.probes,
+    probes: config.probes.map((p) => withoutLoadedCa(p)),
   };
+}
+
+// A probe's nested tls blocks (breaker sources) as written: the CA bundle read stays out.
+function withoutLoadedCa(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutLoadedCa);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) =>
+      k === 'tls' && v !== null && typeof v === 'object'
+        ? [k, { ...(v as object), ca: undefined }]
+        : [k, withoutLoadedCa(v)],
+    ),
+  );
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -69,6 +69,9 @@ export function parseConfig(
   const result = schema.root.safeParse(substituted);
   const parsed = result.success ? result.data : parseParts(substituted, schema);
   const { endpoints, issues } = loadEndpointTls(parsed.endpoints);
+  parsed.probes.forEach((p, i) => {
+    if (p !== undefined) issues.push(...loadNestedTls(p, ['probes', i]));
+  });
   if (!result.success) issues.push(...result.error.issues.map((i) => toIssue(i, substituted)));
   const input = { ...parsed, endpoints, ...namesOf(substituted) };
   issues.push(...checkCrossFields(input, kinds, env));
@@ -220,6 +223,37 @@ function loadEndpointTls(endpoints: Parts['endpoints']): {
     return undefined;
   });
   return { endpoints: loaded, issues };
+}
+
+// Reads the CA file of every `tls` block inside a probe's options (breaker sources), in place:
+// `tls.ca` is set as on endpoints. Depth-bounded; probe options are small trees.
+function loadNestedTls(node: unknown, path: Path, depth = 0): Issue[] {
+  if (depth > 6 || node === null || typeof node !== 'object') return [];
+  if (Array.isArray(node)) return node.flatMap((v, i) => loadNestedTls(v, [...path, i], depth + 1));
+  const record = node as Record<string, unknown>;
+  const issues: Issue[] = [];
+  for (const [key, value] of Object.entries(record)) {
+    if (key === 'tls' && isRecord(value) && typeof value.caFile === 'string') {
+      issues.push(...loadOneTls(record, value, [...path, 'tls']));
+    } else issues.push(...loadNestedTls(value, [...path, key], depth + 1));
+  }
+  return issues;
+}
+
+function loadOneTls(owner: Record<string, unknown>, tls: Record<string, unknown>, path: Path) {
+  const issues: Issue[] = [];
+  if (typeof owner.url === 'string' && !owner.url.startsWith('https://')) {
+    issues.push({ path, text: `${formatPath(path)} needs an https url` });
+  }
+  const caFile = String(tls.caFile);
+  const ca = readCaBundle(caFile);
+  if (typeof ca !== 'string') tls.ca = ca;
+  else
+    issues.push({
+      path: [...path, 'caFile'],
+      text: `${formatPath([...path, 'caFile'])} (${caFile}) ${ca}`,
+    });
+  return issues;
 }
 
 function resolveDefaults(data: {

@@ -10,6 +10,7 @@ import { loadConfigFile, parseConfig, type Config } from '../../src/config/load.
 import { Daemon } from '../../src/engine/daemon.js';
 import type { RunRecord } from '../../src/engine/scheduler.js';
 import { PROBE_KINDS } from '../../src/probes/registry.js';
+import { createBreakerAgent, httpGetText } from '../../src/probes/breaker/http-get.js';
 import { fetchCertificate } from '../../src/probes/security/tls.js';
 import { RpcClient, type ClientTls } from '../../src/rpc/client.js';
 import { RpcError } from '../../src/rpc/errors.js';
@@ -288,3 +289,99 @@ function pemBody(file: string): string {
   if (line === undefined || line.length < 40) throw new Error('unexpected PEM layout');
   return line;
 }
+
+describe('breaker sources with a private CA', () => {
+  const breakerYaml = (tls: string, sourceUrl = url) => `
+endpoints:
+  - { name: gw, url: '${url}', tls: { caFile: '${pki.caFile}' } }
+probes:
+  - name: br
+    kind: breaker
+    sources:
+      - { name: p0, type: http-json, url: '${sourceUrl}status', pointer: /status, states: { UP: closed }${tls} }
+`;
+  const get = (tls?: ClientTls) => {
+    const dispatcher = createBreakerAgent(tls);
+    return httpGetText(`${url}status`, {
+      signal: AbortSignal.timeout(5000),
+      timeoutMs: 5000,
+      maxBytes: 1024,
+      dispatcher,
+    })
+      .then(
+        (text) => text,
+        (e: unknown) => (e as { code?: string }).code ?? 'no code',
+      )
+      .finally(() => dispatcher.close());
+  };
+
+  it.each([
+    { desc: 'system-roots', tls: () => undefined, want: 'tls' },
+    { desc: 'signing-ca', tls: () => ({ ca: pem(pki.caFile) }), want: '{"status":"UP"}' },
+    { desc: 'other-ca', tls: () => ({ ca: pem(pki.otherCaFile) }), want: 'tls' },
+    {
+      desc: 'server-name-mismatch',
+      tls: () => ({ ca: pem(pki.caFile), serverName: 'other.chain138.test' }),
+      want: 'tls',
+    },
+  ])('reads a source over https: $desc', async ({ tls, want }) => {
+    expect(await get(tls())).toBe(want);
+  });
+
+  it.each([
+    { desc: 'with-the-ca', tls: () => `, tls: { caFile: '${pki.caFile}' }`, want: 'ok' },
+    { desc: 'without', tls: () => '', want: 'tls' },
+  ])('runs a breaker probe over https in a daemon: $desc', async ({ tls, want }) => {
+    const config = parseConfig(breakerYaml(tls()), PROBE_KINDS, {});
+    const logger = pino({ level: 'silent' });
+    const daemon = new Daemon({ config, kinds: PROBE_KINDS, logger, version: 't' });
+    try {
+      const run = (await daemon.runOnce()).find((r) => r.task.probe === 'br');
+      expect(run?.result.ok ? 'ok' : run?.result.errorClass).toBe(want);
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  it('--check-config prints a source tls as written, and its output loads back', async () => {
+    const check = async (file: string) => {
+      const child = spawnCli(['--check-config', '--config', file]);
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      return { code, out: child.output() };
+    };
+    const path = join(pki.dir, 'breaker.yaml');
+    writeFileSync(path, breakerYaml(`, tls: { caFile: '${pki.caFile}' }`));
+    const first = await check(path);
+    expect(first.code).toBe(0);
+    expect(first.out).not.toContain('sha256');
+    const again = join(pki.dir, 'breaker-again.yaml');
+    writeFileSync(again, first.out);
+    expect((await check(again)).code).toBe(0);
+  });
+
+  it('loads a source caFile at config load, as for endpoints', () => {
+    const config = parseConfig(breakerYaml(`, tls: { caFile: '${pki.caFile}' }`), PROBE_KINDS, {});
+    const source = (config.probes[0] as unknown as { sources: Array<{ tls: { ca: unknown } }> })
+      .sources[0];
+    expect(JSON.stringify(source?.tls.ca)).toMatch(/"sha256":"[0-9a-f]{64}"/);
+  });
+
+  it.each([
+    {
+      desc: 'missing-file',
+      tls: () => `, tls: { caFile: '${join(pki.dir, 'none.pem')}' }`,
+      sourceUrl: () => url,
+      want: /^probes\[0\]\.sources\[0\]\.tls\.caFile \(.*none\.pem\) cannot be read \(ENOENT\)$/,
+    },
+    {
+      desc: 'http-url',
+      tls: () => `, tls: { caFile: '${pki.caFile}' }`,
+      sourceUrl: () => url.replace('https:', 'http:'),
+      want: /^probes\[0\]\.sources\[0\]\.tls needs an https url$/,
+    },
+  ])('refuses a bad source tls: $desc', ({ tls, sourceUrl, want }) => {
+    const issues = issuesOf(breakerYaml(tls(), sourceUrl()));
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(want);
+  });
+});

@@ -1,5 +1,6 @@
 import { Agent, request } from 'undici';
 import { readCappedBody, type BodyErrors } from '../../rpc/body.js';
+import { connectOptions, type ClientTls } from '../../rpc/client.js';
 import { classifyHttpStatus } from '../../rpc/errors.js';
 import { BreakerError, toBreakerError } from './errors.js';
 
@@ -11,13 +12,17 @@ export interface HttpGetOptions {
   dispatcher: Agent;
 }
 
-/** A keep-alive agent for breaker sources; undici's own timers only back up our deadline. */
-export function createBreakerAgent(): Agent {
+/**
+ * A keep-alive agent for breaker sources; undici's own timers only back up our deadline. With
+ * `tls`, connections trust its CAs (instead of the system roots) and verify its server name.
+ */
+export function createBreakerAgent(tls?: ClientTls): Agent {
   return new Agent({
     connections: 2,
     keepAliveTimeout: 10_000,
     headersTimeout: 600_000,
     bodyTimeout: 600_000,
+    ...(tls ? { connect: connectOptions(tls) } : {}),
   });
 }
 

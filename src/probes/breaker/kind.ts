@@ -1,7 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { z } from 'zod';
 import type { ProbeKind } from '../../engine/probe-kind.js';
-import { Address, LabelName } from '../../config/schema.js';
+import { Address, EndpointTlsSchema, LabelName } from '../../config/schema.js';
 import { ENDPOINTS_UNUSED, checkEndpoint, pickEndpoint } from '../oracle/endpoint.js';
 import { isJsonPointer } from './json-pointer.js';
 import { BREAKER_STATES } from './state-map.js';
@@ -31,11 +31,18 @@ const SourceCommon = {
     .describe("Deadline of one read, ms; default the probe's timeoutMs."),
 };
 
+/** https sources behind a private CA: the CAs to trust and the name to verify, as on endpoints. */
+const SourceTls = EndpointTlsSchema.optional().describe(
+  'https only: caFile (PEM CAs to trust instead of the system roots, read at load and reload) ' +
+    'and serverName, as for endpoints.',
+);
+
 /** A JSON document served over HTTP GET, the state at an RFC 6901 pointer. */
 export const HttpJsonSource = z.strictObject({
   ...SourceCommon,
   type: z.literal('http-json'),
   url: HttpUrl,
+  tls: SourceTls,
   pointer: z
     .string()
     .refine(isJsonPointer, 'must be an RFC 6901 JSON pointer such as /breaker/state'),
@@ -46,6 +53,7 @@ export const PrometheusSource = z.strictObject({
   ...SourceCommon,
   type: z.literal('prometheus'),
   url: HttpUrl,
+  tls: SourceTls,
   metric: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a metric name'),
   labels: z.record(z.string(), z.string()).optional().describe('Equality label matchers.'),
   stateLabel: z

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
+import type { Agent } from 'undici';
 import type { ProbeContext, ProbeResult } from '../../engine/probe-kind.js';
-import type { ProbeCommon } from '../../config/schema.js';
+import type { EndpointTls, ProbeCommon } from '../../config/schema.js';
 import { RpcError } from '../../rpc/errors.js';
 import { failure } from '../result.js';
 import { classifyCallError } from '../oracle/decode.js';
@@ -23,6 +24,8 @@ import {
 export class BreakerWatcher {
   private readonly memory = new Map<string, BreakerMemory>();
   private readonly agent = createBreakerAgent();
+  /** Agents of sources with their own `tls`, by source name, made on first use. */
+  private readonly tlsAgents = new Map<string, Agent>();
   private readonly log: Logger;
 
   constructor(
@@ -68,7 +71,22 @@ export class BreakerWatcher {
       for (const from of BREAKER_STATES)
         for (const to of BREAKER_STATES) this.metrics.transitions.remove({ ...labels, from, to });
     }
-    await this.agent.close();
+    await Promise.all([this.agent, ...this.tlsAgents.values()].map((a) => a.close()));
+  }
+
+  private agentFor(source: BreakerSource): Agent {
+    const tls = (source as { tls?: EndpointTls }).tls;
+    if (tls === undefined) return this.agent;
+    let agent = this.tlsAgents.get(source.name);
+    if (agent === undefined) {
+      // The loader reads tls.caFile into tls.ca; falling back to the system roots would be a
+      // silent change of trust, so a missing bundle fails the run instead.
+      if (tls.ca === undefined) throw new Error(`source ${source.name}: tls.caFile was not loaded`);
+      const serverName = tls.serverName;
+      agent = createBreakerAgent({ ca: tls.ca.pem(), ...(serverName ? { serverName } : {}) });
+      this.tlsAgents.set(source.name, agent);
+    }
+    return agent;
   }
 
   private async read(source: BreakerSource, signal: AbortSignal): Promise<BreakerState> {
@@ -77,7 +95,7 @@ export class BreakerWatcher {
       signal,
       timeoutMs,
       maxBytes: this.probe.maxResponseBytes,
-      dispatcher: this.agent,
+      dispatcher: source.type === 'contract' ? this.agent : this.agentFor(source),
     };
     switch (source.type) {
       case 'http-json':
