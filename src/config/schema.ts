@@ -101,6 +101,9 @@ export const GlobalSchema = z.strictObject({
     .describe('Base URL of Grafana for dashboard links on the status page (optional).'),
 });
 
+/** One DNS label: letters, digits and inner hyphens, at most 63 characters. */
+const DNS_LABEL = '[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
+
 /** TLS settings of an https endpoint (blackbox_exporter's tls_config ca_file, server_name). */
 // Limitation: no client certificate (mutual TLS), and a CA file changed on disk takes effect at
 // the next reload (SIGHUP or /-/reload), not by itself. Relative caFile paths are resolved from
@@ -109,10 +112,7 @@ export const EndpointTlsSchema = z.strictObject({
   caFile: z.string().min(1).describe('PEM file of the CA certificates to trust.'),
   serverName: z
     .string()
-    .regex(
-      /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/,
-      'must be a DNS host name',
-    )
+    .regex(new RegExp(`^(?=.{1,253}$)${DNS_LABEL}(\\.${DNS_LABEL})*$`), 'must be a DNS host name')
     // Node warns on an IP address as SNI (RFC 6066 forbids it); an IP URL is verified as is.
     .refine((s) => isIP(s) === 0, 'must be a DNS host name, not an IP address')
     .optional()

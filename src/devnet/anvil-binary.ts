@@ -10,7 +10,7 @@ export const ANVIL_WRAPPER = fileURLToPath(
   new URL('../../node_modules/.bin/anvil', import.meta.url),
 );
 
-/** Where anvil's executable is, and what it is: the real binary, the npm launcher, or an override. */
+/** Where anvil's executable is, and what: the real binary, the npm launcher, or an override. */
 export interface AnvilBinary {
   path: string;
   /** `binary`: its pid is anvil's. `wrapper`: the npm launcher. `override`: $CHAINPROBE_ANVIL. */

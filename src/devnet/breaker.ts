@@ -4,7 +4,7 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 /** Every breaker state, in metric order. */
 export const BREAKER_STATES: readonly BreakerState[] = ['closed', 'open', 'half-open'];
 
-/** Breaker tuning: opens after `failureThreshold` consecutive failures, half-opens after cooldown. */
+/** Breaker tuning: opens after `failureThreshold` failures in a row, half-opens after cooldown. */
 export interface BreakerOptions {
   failureThreshold: number;
   cooldownMs: number;

@@ -8,7 +8,7 @@ export interface DevKey {
 
 const SECP256K1_N = BigInt('0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141');
 
-/** Derives a deterministic key for `label` (e.g. `validator-0`) from `seed`; never a public dev key. */
+/** Derives a deterministic key for `label` (e.g. `validator-0`) from `seed`, never a dev key. */
 export function deriveKey(seed: string, label: string): DevKey {
   // Re-hash until the scalar is a valid private key (0 < k < n); one round almost always suffices.
   let digest = keccak256(toUtf8Bytes(`chainprobe-devnet:${seed}:${label}`));

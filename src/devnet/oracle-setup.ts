@@ -28,7 +28,10 @@ export async function fundAccounts(anvilUrl: string, accounts: DevKey[]): Promis
   }
 }
 
-/** Compiles PriceFeed.sol and deploys one feed per spec from `deployer`, `publisher` as transmitter. */
+/**
+ * Compiles PriceFeed.sol and deploys one feed per spec from `deployer`, with `publisher` as
+ * the transmitter.
+ */
 export async function deployFeeds(
   rpcUrl: string,
   deployer: DevKey,

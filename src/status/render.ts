@@ -121,9 +121,10 @@ function table(id: string, title: string, head: string[], rows: Cell[][], classe
   const body = rows.map(
     (cells, i) => `<tr class="${classes[i] ?? ''}">${cells.map(td).join('')}</tr>`,
   );
+  const cls = id === 'probes' ? '' : ' class="labelled"';
   return (
-    `<section id="${id}"><h2>${e(title)}</h2><table${id === 'probes' ? '' : ' class="labelled"'}><thead><tr>${th}</tr></thead><tbody>\n` +
-    `${body.join('\n')}\n</tbody></table></section>`
+    `<section id="${id}"><h2>${e(title)}</h2><table${cls}><thead><tr>${th}</tr></thead>` +
+    `<tbody>\n${body.join('\n')}\n</tbody></table></section>`
   );
 }
 
@@ -237,9 +238,10 @@ function renderBreakers(breakers: readonly BreakerView[]): string {
 }
 
 function renderFooter(s: StatusSnapshot, refreshSeconds: number): string {
+  const refresh = link('/', 'refresh');
   return (
     `<footer>chainprobe ${e(s.version)} · generated ${e(s.generatedAt)} · ` +
-    `${refreshSeconds > 0 ? `refreshes every ${Math.round(refreshSeconds)} s` : link('/', 'refresh')} · ` +
+    `${refreshSeconds > 0 ? `refreshes every ${Math.round(refreshSeconds)} s` : refresh} · ` +
     `${link('/healthz', 'healthz')} · ` +
     `${link('/readyz', 'readyz')}</footer>`
   );

@@ -59,7 +59,8 @@ export function faultStatus(fault: ApiFault, resource: Resource, namespace: stri
       return statusBody(
         403,
         'Forbidden',
-        `${qualified} is forbidden: User "${CALLER}" cannot list resource "${resource}" in API group "${group}" in the namespace "${namespace}"`,
+        `${qualified} is forbidden: User "${CALLER}" cannot list resource "${resource}" ` +
+          `in API group "${group}" in the namespace "${namespace}"`,
         { group, kind: resource },
       );
     case 'unauthorized':

@@ -166,7 +166,8 @@ export class CanaryRunner {
     return fail(
       'insufficient_funds',
       verdict === 'below_floor'
-        ? `balance ${balance} ether is below minBalanceEther ${this.probe.minBalanceEther}: not sending`
+        ? `balance ${balance} ether is below minBalanceEther ` +
+            `${this.probe.minBalanceEther}: not sending`
         : `balance ${balance} ether cannot pay the transaction's fee: not sending`,
     );
   }

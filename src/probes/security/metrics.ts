@@ -36,8 +36,8 @@ export function defineSecurityMetrics(registry: Registry) {
     ),
     identityChanged: gauge(
       'chainprobe_security_identity_changed',
-      '1 if the endpoint chain id, genesis hash, or TLS certificate fingerprint or issuer differs ' +
-        'from the expected or first-seen value, else 0.',
+      '1 if the endpoint chain id, genesis hash, or TLS certificate fingerprint or issuer ' +
+        'differs from the expected or first-seen value, else 0.',
       ['endpoint', 'what'],
     ),
     certExpiry: gauge(
