@@ -26,20 +26,21 @@ import { VERSION } from './version.js';
 export function redactedConfig(config: Config): unknown {
   return {
     global: config.global,
-    endpoints: config.endpoints.map((e) => ({
-      ...e,
-      url: redactUrl(e.url),
-      ...(e.headers
-        ? { headers: Object.fromEntries(Object.keys(e.headers).map((k) => [k, '<redacted>'])) }
-        : {}),
-      // As written (caFile, serverName), so the output loads back; the bundle read stays out.
-      ...(e.tls ? { tls: { ...e.tls, ca: undefined } } : {}),
-    })),
-    probes: config.probes.map((p) => withoutLoadedCa(p)),
+    endpoints: config.endpoints.map((e) =>
+      withoutLoadedCa({
+        ...e,
+        url: redactUrl(e.url),
+        ...(e.headers
+          ? { headers: Object.fromEntries(Object.keys(e.headers).map((k) => [k, '<redacted>'])) }
+          : {}),
+      }),
+    ),
+    probes: config.probes.map(withoutLoadedCa),
   };
 }
 
-// A probe's nested tls blocks (breaker sources) as written: the CA bundle read stays out.
+// Every tls block (endpoints, breaker sources) as written, caFile and serverName, so the output
+// loads back; the CA bundle read from the file stays out.
 function withoutLoadedCa(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutLoadedCa);
   if (value === null || typeof value !== 'object') return value;

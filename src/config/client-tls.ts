@@ -1,16 +1,18 @@
 import type { ClientTls } from '../rpc/client.js';
-import type { EndpointConfig } from './schema.js';
+import type { EndpointTls } from './schema.js';
 
 /**
- * The TLS options every HTTP or TLS client of `ep` must use: its CA bundle and server name, or
- * undefined when the endpoint has no `tls` (system roots, URL host). Throws when `tls` is set
- * but its CA file was never read: a bug, since trusting the system roots instead would be silent.
+ * The TLS options every HTTP or TLS client of `owner` (an endpoint, a breaker source) must use:
+ * its CA bundle and server name, or undefined when it has no `tls` (system roots, URL host).
+ * Throws when `tls` is set but its CA file was never read: a bug, since trusting the system
+ * roots instead would be silent.
  */
-export function clientTlsOf(ep: EndpointConfig): ClientTls | undefined {
-  if (ep.tls === undefined) return undefined;
-  if (ep.tls.ca === undefined) throw new Error(`endpoint ${ep.name}: tls.caFile was not loaded`);
+export function clientTlsOf(owner: { name: string; tls?: EndpointTls }): ClientTls | undefined {
+  const { tls } = owner;
+  if (tls === undefined) return undefined;
+  if (tls.ca === undefined) throw new Error(`${owner.name}: tls.caFile was not loaded`);
   return {
-    ca: ep.tls.ca.pem(),
-    ...(ep.tls.serverName !== undefined ? { serverName: ep.tls.serverName } : {}),
+    ca: tls.ca.pem(),
+    ...(tls.serverName !== undefined ? { serverName: tls.serverName } : {}),
   };
 }

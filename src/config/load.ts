@@ -210,17 +210,9 @@ function loadEndpointTls(endpoints: Parts['endpoints']): {
   const issues: Issue[] = [];
   const loaded = endpoints.map((e, i): EndpointConfig | undefined => {
     if (e?.tls === undefined) return e as EndpointConfig | undefined;
-    if (!e.url.startsWith('https://')) {
-      issues.push({
-        path: ['endpoints', i, 'tls'],
-        text: `endpoints[${i}].tls needs an https url`,
-      });
-    }
-    const ca = readCaBundle(e.tls.caFile);
-    if (typeof ca !== 'string') return { ...e, tls: { ...e.tls, ca } };
-    const path = ['endpoints', i, 'tls', 'caFile'];
-    issues.push({ path, text: `${formatPath(path)} (${e.tls.caFile}) ${ca}` });
-    return undefined;
+    const tls: Record<string, unknown> = { ...e.tls };
+    issues.push(...loadOneTls(e, tls, ['endpoints', i, 'tls']));
+    return tls.ca === undefined ? undefined : ({ ...e, tls } as EndpointConfig);
   });
   return { endpoints: loaded, issues };
 }
@@ -240,7 +232,8 @@ function loadNestedTls(node: unknown, path: Path, depth = 0): Issue[] {
   return issues;
 }
 
-function loadOneTls(owner: Record<string, unknown>, tls: Record<string, unknown>, path: Path) {
+// One tls block: its owner's url must be https; its CA file is read into `tls.ca`.
+function loadOneTls(owner: { url?: unknown }, tls: Record<string, unknown>, path: Path): Issue[] {
   const issues: Issue[] = [];
   if (typeof owner.url === 'string' && !owner.url.startsWith('https://')) {
     issues.push({ path, text: `${formatPath(path)} needs an https url` });

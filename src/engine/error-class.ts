@@ -68,3 +68,27 @@ export type ErrorClass = (typeof ERROR_CLASSES)[number];
 export function isErrorClass(value: string): value is ErrorClass {
   return (ERROR_CLASSES as readonly string[]).includes(value);
 }
+
+/**
+ * Failure classes that judge data the run did read: the chain, feed or account answered and the
+ * answer is bad. What was read is current (the status page shows it as such); every other class
+ * means the run could not read its data.
+ */
+const VERDICT_CLASSES: ReadonlySet<string> = new Set<ErrorClass>([
+  'chain_id_mismatch',
+  'hash_mismatch',
+  'head_stalled',
+  'answer_not_positive',
+  'answer_out_of_bounds',
+  'future_update',
+  'stale',
+  'stalled_answer',
+  'low_balance',
+  'stuck_transaction',
+  'unmapped_state',
+]);
+
+/** True when `value` is a verdict on data the run did read (see VERDICT_CLASSES). */
+export function isVerdictClass(value: string): boolean {
+  return VERDICT_CLASSES.has(value);
+}

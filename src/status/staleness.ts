@@ -1,4 +1,4 @@
-import type { ErrorClass } from '../engine/error-class.js';
+import { isVerdictClass } from '../engine/error-class.js';
 import type { TaskStatus } from '../engine/status-book.js';
 
 /** A probe's schedule, as far as staleness needs it (ms). */
@@ -24,24 +24,6 @@ export interface StaleView {
 }
 
 /**
- * Failure classes that judge data the run did read: the chain, feed or account answered and the
- * answer is bad. The section shows that answer, current; only failures to read make it stale.
- */
-const VERDICT_CLASSES: ReadonlySet<string> = new Set<ErrorClass>([
-  'chain_id_mismatch',
-  'hash_mismatch',
-  'head_stalled',
-  'answer_not_positive',
-  'answer_out_of_bounds',
-  'future_update',
-  'stale',
-  'stalled_answer',
-  'low_balance',
-  'stuck_transaction',
-  'unmapped_state',
-]);
-
-/**
  * Judges one task's data: stale when its last run failed to read it (a failure of a class
  * outside VERDICT_CLASSES), or when it is older than two
  * intervals plus the timeout (the next run is due within one interval and ends within the
@@ -54,7 +36,7 @@ export function judgeStale(
 ): StaleView | null {
   // Limitation: a validators run that failed on one block or on the QBFT API still refreshed
   // the rest of its data; the section is marked stale then too, naming the failure's class.
-  if (!task.ok && !VERDICT_CLASSES.has(task.errorClass ?? 'internal')) {
+  if (!task.ok && !isVerdictClass(task.errorClass ?? 'internal')) {
     return staleView(task, 'failing', task.since, now);
   }
 

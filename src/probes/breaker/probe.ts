@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Agent } from 'undici';
 import type { ProbeContext, ProbeResult } from '../../engine/probe-kind.js';
+import { clientTlsOf } from '../../config/client-tls.js';
 import type { EndpointTls, ProbeCommon } from '../../config/schema.js';
 import { RpcError } from '../../rpc/errors.js';
 import { failure } from '../result.js';
@@ -75,15 +76,12 @@ export class BreakerWatcher {
   }
 
   private agentFor(source: BreakerSource): Agent {
-    const tls = (source as { tls?: EndpointTls }).tls;
-    if (tls === undefined) return this.agent;
+    const owner = source as { name: string; tls?: EndpointTls };
+    if (owner.tls === undefined) return this.agent;
     let agent = this.tlsAgents.get(source.name);
     if (agent === undefined) {
-      // The loader reads tls.caFile into tls.ca; falling back to the system roots would be a
-      // silent change of trust, so a missing bundle fails the run instead.
-      if (tls.ca === undefined) throw new Error(`source ${source.name}: tls.caFile was not loaded`);
-      const serverName = tls.serverName;
-      agent = createBreakerAgent({ ca: tls.ca.pem(), ...(serverName ? { serverName } : {}) });
+      // The loader reads tls.caFile into tls.ca; clientTlsOf throws (the run fails) without it.
+      agent = createBreakerAgent(clientTlsOf(owner));
       this.tlsAgents.set(source.name, agent);
     }
     return agent;
